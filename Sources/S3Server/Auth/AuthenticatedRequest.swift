@@ -1,0 +1,23 @@
+import Shared
+
+/// Who sent a request and how it was signed, once every signature check has passed.
+struct AuthenticatedRequest: Sendable {
+    enum SignatureVersion: String, Sendable {
+        case v2 = "AWS"
+        case v4 = "AWS4-HMAC-SHA256"
+    }
+
+    enum AuthType: String, Sendable {
+        case header = "REST-HEADER"
+        case query = "REST-QUERY-STRING"
+    }
+
+    let session: SessionClaims
+    let accessKeyID: String
+    let signatureVersion: SignatureVersion
+    let authType: AuthType
+    /// How the body must be checked: the payload hash the client signed.
+    let payload: PayloadVerifier.Expectation
+    /// Milliseconds since a presigned URL was signed (`s3:signatureAge`).
+    let signatureAgeMilliseconds: Int64?
+}

@@ -1,0 +1,131 @@
+import HTTPTypes
+import Shared
+
+/// Authenticates S3 requests: SigV4 (header and presigned) and SigV2 (header and presigned),
+/// with Portcullis session credentials only.
+///
+/// Order matters for what a prober can learn: the session token is verified before the
+/// request signature, and every failure maps to the error AWS gives for it.
+struct S3Authenticator: Sendable {
+    let sessions: SessionTokenVerifier
+    let sigV4: SigV4Verifier
+    let maxClockSkewSeconds: Int64
+
+    init(sessions: SessionTokenVerifier, region: String?, maxClockSkewSeconds: Int) {
+        self.sessions = sessions
+        self.maxClockSkewSeconds = Int64(maxClockSkewSeconds)
+        self.sigV4 = SigV4Verifier(options: .init(service: "s3", region: nil, maxClockSkewSeconds: Int64(maxClockSkewSeconds)))
+    }
+
+    func authenticate(method: String, target: RequestTarget, rawTarget: String, headers: HTTPFields, now: Int64) throws(S3Error) -> AuthenticatedRequest {
+        let headerList = headers.map { (name: $0.name.rawName, value: $0.value) }
+        let authorization = headers[.authorization]
+        let tokenHeader = headers[HTTPField.Name("x-amz-security-token")!]
+
+        // SigV2 first: the SigV4 parser rightly refuses an "AWS " scheme.
+        let v2: SigV2Authorization?
+        do {
+            v2 = try SigV2Authorization.parse(authorizationHeader: authorization, query: target.query, securityTokenHeader: tokenHeader)
+        } catch {
+            throw .accessDenied("Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters")
+        }
+        if let v2 {
+            return try authenticateV2(v2, method: method, target: target, headers: headerList, now: now)
+        }
+
+        let request = SigV4Request(method: method, requestTarget: rawTarget, headers: headerList)
+        let auth: SigV4Authorization
+        do {
+            guard let parsed = try sigV4.authorization(for: request) else {
+                throw S3Error.accessDenied()
+            }
+            auth = parsed
+        } catch let error as SigV4Error {
+            throw S3Error(sigV4: error)
+        } catch let error as S3Error {
+            throw error
+        } catch {
+            throw .internalError
+        }
+        let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
+        do {
+            try sigV4.checkTime(auth, now: now)
+            _ = try sigV4.verify(auth, request: request, secretAccessKey: session.secretAccessKey, now: now)
+        } catch {
+            var s3Error = S3Error(sigV4: error)
+            if case .signatureDoesNotMatch = error { s3Error.details.insert(("AWSAccessKeyId", auth.accessKeyID), at: 0) }
+            throw s3Error
+        }
+        let payload: PayloadVerifier.Expectation
+        switch auth.defaultPayloadHash ?? "UNSIGNED-PAYLOAD" {
+        case "UNSIGNED-PAYLOAD":
+            payload = .unsigned
+        case let hash where SigV4Hex.isSHA256Hex(hash):
+            payload = .sha256(hash.lowercased())
+        case let mode:
+            throw .notImplemented("x-amz-content-sha256: \(mode) (streaming uploads are not supported yet)")
+        }
+        let presigned = auth.isPresigned
+        return AuthenticatedRequest(
+            session: session.claims, accessKeyID: auth.accessKeyID, signatureVersion: .v4,
+            authType: presigned ? .query : .header, payload: payload,
+            signatureAgeMilliseconds: presigned ? max(0, (now - auth.date.epochSeconds) * 1000) : nil)
+    }
+
+    private func authenticateV2(
+        _ auth: SigV2Authorization, method: String, target: RequestTarget, headers: [(name: String, value: String)], now: Int64
+    ) throws(S3Error) -> AuthenticatedRequest {
+        let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
+        let dateValue: String
+        switch auth.location {
+        case .query(let expires):
+            if now > expires {
+                throw S3Error(
+                    "AccessDenied", "Request has expired", status: 403,
+                    details: [("Expires", ISO8601.seconds(expires)), ("ServerTime", ISO8601.seconds(now))])
+            }
+            dateValue = String(expires)
+        case .header:
+            // With x-amz-date the Date line is empty and x-amz-date is signed as an amz header.
+            let hasAmzDate = headers.contains { $0.name.lowercased() == "x-amz-date" }
+            dateValue = hasAmzDate ? "" : (headers.first { $0.name.lowercased() == "date" }?.value ?? "")
+        }
+        let stringToSign = SigV2StringToSign.build(
+            method: method, rawPath: String(target.rawPath), query: target.query, headers: headers,
+            dateValue: dateValue, securityToken: auth.securityToken, isPresigned: auth.location != .header)
+        guard SigV2StringToSign.isValid(auth.signature, stringToSign: stringToSign, secret: session.secretAccessKey) else {
+            throw S3Error(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+                status: 403,
+                details: [("AWSAccessKeyId", auth.accessKeyID), ("StringToSign", stringToSign), ("SignatureProvided", auth.signature)])
+        }
+        let isQuery = auth.location != .header
+        return AuthenticatedRequest(
+            session: session.claims, accessKeyID: auth.accessKeyID, signatureVersion: .v2,
+            authType: isQuery ? .query : .header, payload: .unsigned, signatureAgeMilliseconds: isQuery ? 0 : nil)
+    }
+
+    /// Session credentials always carry a token; an access key without one cannot be ours.
+    private func verifySession(token: String?, accessKeyID: String, now: Int64) throws(S3Error) -> SessionTokenVerifier.Session {
+        guard AccessKeyID.isWellFormed(accessKeyID) else { throw S3Error.invalidAccessKeyID }
+        guard let token, !token.isEmpty else { throw S3Error.invalidAccessKeyID }
+        do {
+            return try sessions.verify(token: token, accessKeyID: accessKeyID, now: now)
+        } catch .expired {
+            throw S3Error.expiredToken
+        } catch {
+            throw S3Error.invalidToken
+        }
+    }
+}
+
+extension S3Error {
+    init(sigV4 error: SigV4Error) {
+        var details = error.detailElements
+        if case .signatureDoesNotMatch = error {
+            details = details.filter { $0.name != "AWSAccessKeyId" }
+        }
+        self.init(error.code, error.message, status: error.httpStatus, details: details)
+    }
+}

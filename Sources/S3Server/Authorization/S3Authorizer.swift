@@ -1,0 +1,67 @@
+import HTTPTypes
+import Shared
+
+/// Decides whether an authenticated session may perform a classified operation: the role's
+/// policies, intersected with the session policy when the session has one (wire-semantics §3.2).
+struct S3Authorizer: Sendable {
+    let roles: RoleCatalog
+    let region: String
+
+    /// Request facts that condition keys draw on.
+    struct RequestFacts: Sendable {
+        let sourceIP: String?
+        let secureTransport: Bool
+        let userAgent: String?
+        let referer: String?
+        let contentSHA256: String?
+        let now: Int64
+    }
+
+    func authorize(
+        _ permissions: [S3Operation.Permission], operation: S3Operation, auth: AuthenticatedRequest, facts: RequestFacts
+    ) throws(S3Error) -> Decision {
+        guard let role = roles.role(arn: auth.session.role) else {
+            // The role was removed after the session was issued: deny, never fail open or 500.
+            throw S3Error.accessDenied()
+        }
+        let sessionPolicies: [Policy]?
+        if let text = auth.session.pol {
+            guard let policy = try? Policy(json: text, source: "session policy", kind: .identity) else { throw .accessDenied() }
+            sessionPolicies = [policy]
+        } else {
+            sessionPolicies = nil
+        }
+        let context = AuthorizationContext(
+            requests: permissions.map { AccessRequest(action: $0.action, resource: $0.resource) },
+            conditionValues: ConditionValues(conditionValues(operation: operation, auth: auth, role: role, facts: facts)))
+        return PolicyEvaluator(rolePolicies: role.permissionPolicies, sessionPolicies: sessionPolicies).evaluate(context)
+    }
+
+    func conditionValues(
+        operation: S3Operation, auth: AuthenticatedRequest, role: RoleCatalog.Role, facts: RequestFacts
+    ) -> [String: [String]] {
+        let session = auth.session
+        var values = operation.conditionValues
+        values["aws:userid"] = ["\(role.id):\(session.rsn)"]
+        values["aws:PrincipalArn"] = [session.role]
+        values["aws:PrincipalType"] = ["AssumedRole"]
+        values["aws:TokenIssueTime"] = [ISO8601.seconds(session.iat)]
+        values["aws:CurrentTime"] = [ISO8601.seconds(facts.now)]
+        values["aws:EpochTime"] = [String(facts.now)]
+        values["aws:SecureTransport"] = [facts.secureTransport ? "true" : "false"]
+        values["aws:RequestedRegion"] = [region]
+        values["s3:signatureversion"] = [auth.signatureVersion.rawValue]
+        values["s3:authType"] = [auth.authType.rawValue]
+        if let age = auth.signatureAgeMilliseconds { values["s3:signatureAge"] = [String(age)] }
+        if let ip = facts.sourceIP { values["aws:SourceIp"] = [ip] }
+        if let agent = facts.userAgent { values["aws:UserAgent"] = [agent] }
+        if let referer = facts.referer { values["aws:Referer"] = [referer] }
+        if let sha = facts.contentSHA256 { values["s3:x-amz-content-sha256"] = [sha] }
+        for (key, value) in session.tags { values["aws:PrincipalTag/\(key)"] = [value] }
+        for (claim, claimValues) in session.claims { values["jwt:\(claim)"] = claimValues }
+        values["jwt:sub"] = [session.sub]
+        values["jwt:iss"] = [session.oiss]
+        values["jwt:aud"] = [session.oaud]
+        return values
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The embedded backend: S3 semantics over `FilesystemStore`, a folder of buckets.
+///
+/// The store does the storing; this adapter maps S3 operations to store calls and store
+/// results to S3 responses (headers, XML, status codes).
+struct FilesystemBackend: S3Backend {
+    let name: String
+    let store: FilesystemStore
+
+    init(name: String, root: String) throws {
+        self.name = name
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        self.store = FilesystemStore(root: root)
+    }
+
+    /// Removes temp files an earlier crash may have left.
+    func prepare() async throws { try await store.removeStaleTemporaryFiles() }
+
+    func listBuckets() async throws -> [BucketSummary] {
+        try await store.listBuckets().map { BucketSummary(name: $0.name, creationDate: Int64($0.creationDate.timeIntervalSince1970)) }
+    }
+
+    func handle(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
+        do {
+            return try await perform(request, body: body)
+        } catch let error as S3StoreError {
+            var s3Error = S3Error(error.code, error.message, status: error.httpStatus)
+            if error.code == "NoSuchKey", let key = request.operation.key { s3Error.details = [("Key", key)] }
+            if error.code == "NoSuchBucket", let bucket = request.operation.bucket { s3Error.details = [("BucketName", bucket)] }
+            if error.code == "NoSuchUpload", let uploadID = request.target.parameter("uploadId") { s3Error.details = [("UploadId", uploadID)] }
+            throw s3Error
+        }
+    }
+
+    private func perform(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
+        let operation = request.operation
+        let target = request.target
+        let bucket = operation.bucket ?? ""
+        let key = operation.key ?? ""
+        switch operation.name {
+        case .headBucket:
+            try await store.headBucket(bucket)
+            return BackendResponse(status: .ok, headers: [.contentLength: "0"])
+        case .createBucket:
+            try await store.createBucket(bucket)
+            return BackendResponse(status: .ok, headers: [.location: "/\(bucket)", .contentLength: "0"])
+        case .deleteBucket:
+            try await store.deleteBucket(bucket)
+            return BackendResponse(status: .noContent)
+        case .getBucketLocation:
+            try await store.headBucket(bucket)
+            return .xml(S3XML.locationConstraint(nil))
+        case .listObjects, .listObjectsV2:
+            return try await list(request, bucket: bucket)
+        case .listMultipartUploads:
+            let prefix = target.parameter("prefix") ?? ""
+            let maxUploads = try Self.integer(target.parameter("max-uploads"), name: "max-uploads", default: 1000)
+            let (uploads, truncated) = try await store.listMultipartUploads(bucket: bucket, prefix: prefix, maxUploads: maxUploads)
+            return .xml(
+                S3XML.listMultipartUploadsResult(
+                    bucket: bucket, prefix: prefix, maxUploads: maxUploads, uploads: uploads, isTruncated: truncated))
+        case .getObject, .headObject:
+            return try await get(request, bucket: bucket, key: key)
+        case .putObject:
+            let info = try await store.putObject(
+                bucket: bucket, key: key, metadata: ObjectMetadata(headers: Self.headerPairs(request.headers)), body: body,
+                expectedSize: request.contentLength)
+            return BackendResponse(status: .ok, headers: [.eTag: info.etag, .contentLength: "0"])
+        case .deleteObject:
+            try await store.deleteObject(bucket: bucket, key: key)
+            return BackendResponse(status: .noContent)
+        case .createMultipartUpload:
+            let uploadID = try await store.createMultipartUpload(
+                bucket: bucket, key: key, metadata: ObjectMetadata(headers: Self.headerPairs(request.headers)))
+            return .xml(S3XML.initiateMultipartUploadResult(bucket: bucket, key: key, uploadId: uploadID))
+        case .uploadPart:
+            let partNumber = try Self.integer(target.parameter("partNumber"), name: "partNumber", default: 0)
+            let etag = try await store.uploadPart(
+                bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", partNumber: partNumber, body: body,
+                expectedSize: request.contentLength)
+            return BackendResponse(status: .ok, headers: [.eTag: etag, .contentLength: "0"])
+        case .completeMultipartUpload:
+            var collected = ByteBuffer()
+            for try await chunk in body {
+                guard collected.readableBytes + chunk.readableBytes <= CompleteMultipartUploadRequest.defaultMaximumSize else {
+                    throw S3StoreError.invalidRequest("The CompleteMultipartUpload request body is too large.")
+                }
+                var chunk = chunk
+                collected.writeBuffer(&chunk)
+            }
+            let parts = try CompleteMultipartUploadRequest(parsing: collected).parts
+            let info = try await store.completeMultipartUpload(
+                bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", parts: parts)
+            let location = "/\(bucket)/\(S3XML.urlEncode(key))"
+            return .xml(S3XML.completeMultipartUploadResult(location: location, bucket: bucket, key: key, etag: info.etag))
+        case .abortMultipartUpload:
+            try await store.abortMultipartUpload(bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "")
+            return BackendResponse(status: .noContent)
+        case .listParts:
+            let marker = try Self.integer(target.parameter("part-number-marker"), name: "part-number-marker", default: 0)
+            let maxParts = try Self.integer(target.parameter("max-parts"), name: "max-parts", default: 1000)
+            let result = try await store.listParts(
+                bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", partNumberMarker: marker, maxParts: maxParts)
+            return .xml(S3XML.listPartsResult(bucket: bucket, result: result))
+        case .copyObject, .uploadPartCopy, .listBuckets:
+            throw S3Error.notImplemented("\(operation.name.rawValue) on the filesystem backend")
+        }
+    }
+
+    private func list(_ request: BackendRequest, bucket: String) async throws -> BackendResponse {
+        let target = request.target
+        let v2 = request.operation.name == .listObjectsV2
+        var listRequest = ListObjectsRequest()
+        listRequest.prefix = target.parameter("prefix") ?? ""
+        listRequest.delimiter = target.parameter("delimiter")
+        listRequest.maxKeys = try Self.integer(target.parameter("max-keys"), name: "max-keys", default: 1000)
+        let urlEncoded: Bool
+        switch target.parameter("encoding-type") {
+        case nil: urlEncoded = false
+        case "url": urlEncoded = true
+        case let other?: throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
+        }
+        if v2 {
+            listRequest.startAfter = target.parameter("start-after")
+            listRequest.continuationToken = target.parameter("continuation-token")
+        } else {
+            listRequest.startAfter = target.parameter("marker")
+        }
+        let result = try await store.listObjects(bucket: bucket, listRequest)
+        let xml = v2
+            ? S3XML.listBucketResultV2(
+                bucket: bucket, request: listRequest, result: result, urlEncoded: urlEncoded,
+                fetchOwner: target.parameter("fetch-owner") == "true")
+            : S3XML.listBucketResultV1(bucket: bucket, request: listRequest, result: result, urlEncoded: urlEncoded)
+        return .xml(xml)
+    }
+
+    private func get(_ request: BackendRequest, bucket: String, key: String) async throws -> BackendResponse {
+        let content = try await store.getObject(bucket: bucket, key: key, range: request.headers[.range])
+        var headers = HTTPFields()
+        for (name, value) in content.info.metadata.responseHeaders {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        for (name, value) in content.info.metadata.userMetadata.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPField.Name("x-amz-meta-" + name) { headers[field] = value }
+        }
+        headers[.eTag] = content.info.etag
+        headers[.lastModified] = S3DateFormat.httpDate(content.info.lastModified)
+        headers[.acceptRanges] = "bytes"
+        headers[.contentLength] = String(content.body.count)
+        var status = HTTPResponse.Status.ok
+        if let range = content.range {
+            status = .partialContent
+            headers[.contentRange] = range.contentRange
+        }
+        if request.method == .head {
+            return BackendResponse(status: status, headers: headers)
+        }
+        return BackendResponse(status: status, headers: headers, body: ResponseBody(asyncSequence: content.body))
+    }
+
+    static func headerPairs(_ headers: HTTPFields) -> [(name: String, value: String)] {
+        headers.map { (name: $0.name.canonicalName, value: $0.value) }
+    }
+
+    static func integer(_ text: String?, name: String, default value: Int) throws -> Int {
+        guard let text else { return value }
+        guard let number = Int(text), number >= 0 else {
+            throw S3Error.invalidArgument("Provided \(name) not an integer or within integer range", name: name, value: text)
+        }
+        return number
+    }
+}

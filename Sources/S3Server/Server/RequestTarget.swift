@@ -1,0 +1,96 @@
+import Shared
+
+/// The request target as the client sent it, split without `URL` (which normalises and
+/// re-encodes, breaking signatures): the raw path, the raw query, and decoded views of both.
+struct RequestTarget: Sendable {
+    /// Still percent-encoded, exactly as on the wire; what SigV4 canonicalises.
+    let rawPath: Substring
+    /// Everything after the first `?`, or nil.
+    let rawQuery: Substring?
+    /// Decoded query parameters in order; `value` is nil for a valueless parameter (`?uploads`).
+    let query: [(name: String, value: String?)]
+
+    init(_ target: String) throws(S3Error) {
+        if let question = target.firstIndex(of: "?") {
+            rawPath = target[..<question]
+            rawQuery = target[target.index(after: question)...]
+        } else {
+            rawPath = target[...]
+            rawQuery = nil
+        }
+        guard rawPath.hasPrefix("/") else { throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400) }
+        var query: [(String, String?)] = []
+        if let rawQuery {
+            for component in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
+                if let equals = component.firstIndex(of: "=") {
+                    guard let name = PercentDecoding.decode(component[..<equals], plusAsSpace: true),
+                        let value = PercentDecoding.decode(component[component.index(after: equals)...], plusAsSpace: true)
+                    else { throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400) }
+                    query.append((name, value))
+                } else {
+                    guard let name = PercentDecoding.decode(component, plusAsSpace: true) else {
+                        throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400)
+                    }
+                    query.append((name, nil))
+                }
+            }
+        }
+        self.query = query
+    }
+
+    /// The first value of a query parameter; `""` for a valueless one.
+    func parameter(_ name: String) -> String? {
+        for pair in query where pair.name == name { return pair.value ?? "" }
+        return nil
+    }
+
+    func has(_ name: String) -> Bool { query.contains { $0.name == name } }
+
+    /// Path-style addressing: `/bucket/key`. The key keeps `//`, `.` and `..` — they are part of
+    /// S3 keys — and `/bucket/` addresses the bucket itself.
+    func pathStyleAddress() throws(S3Error) -> (bucket: String?, key: String?) {
+        let path = rawPath.dropFirst()
+        if path.isEmpty { return (nil, nil) }
+        let slash = path.firstIndex(of: "/")
+        let rawBucket = slash.map { path[..<$0] } ?? path
+        guard let bucket = PercentDecoding.decode(rawBucket, plusAsSpace: false), !bucket.isEmpty else {
+            throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400)
+        }
+        guard let slash else { return (bucket, nil) }
+        let rawKey = path[path.index(after: slash)...]
+        if rawKey.isEmpty { return (bucket, nil) }
+        guard let key = PercentDecoding.decode(rawKey, plusAsSpace: false) else {
+            throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400)
+        }
+        return (bucket, key)
+    }
+}
+
+/// Percent-decoding on bytes.
+enum PercentDecoding {
+    static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+                out.append(high << 4 | low)
+            } else if plusAsSpace && byte == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(validating: out, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import Metrics
+import NIOCore
+import Shared
+
+/// The S3 data plane, on Hummingbird's low-level responder so that `100 Continue` is sent only
+/// after a request is authenticated and authorised, and a rejected upload is never read.
+///
+/// Per request: parse the raw target → authenticate → classify → authorise → route → stream.
+struct S3Responder: Sendable {
+    let authenticator: S3Authenticator
+    let authorizer: S3Authorizer
+    let router: BackendRouter
+    let logger: Logger
+    /// Seconds since the epoch; injectable for tests.
+    let now: @Sendable () -> Int64
+
+    func respond(_ request: Request, writer: consuming ResponseWriter, channel: any Channel) async throws {
+        let started = ContinuousClock.now
+        let requestID = Observability.newRequestID()
+        var log = logger
+        log[metadataKey: "request_id"] = .string(requestID)
+        let rawTarget = request.head.path ?? "/"
+        let outcome = BodyOutcome()
+        var operationName = "Unknown"
+        var principal: String?
+
+        let result: Result<BackendResponse, S3Error>
+        do {
+            let (response, operation, auth) = try await handle(
+                request, rawTarget: rawTarget, requestID: requestID, outcome: outcome, writer: writer,
+                peer: channel.remoteAddress?.ipAddress, logger: log)
+            operationName = operation.name.rawValue
+            principal = auth.session.assumedRoleARN
+            result = .success(response)
+        } catch let failure as RequestFailure {
+            operationName = failure.operation ?? operationName
+            principal = failure.principal
+            result = .failure(failure.error)
+        } catch {
+            log.error("unexpected error", metadata: ["error": "\(error)"])
+            result = .failure(.internalError)
+        }
+
+        var status: HTTPResponse.Status
+        switch result {
+        case .success(let response):
+            status = response.status
+            var headers = response.headers
+            headers[HTTPField.Name("x-amz-request-id")!] = requestID
+            headers[HTTPField.Name("x-amz-id-2")!] = requestID
+            headers[.server] = "Portcullis"
+            do {
+                try await writer.write(response: HTTPResponse(status: response.status, headerFields: headers), body: response.body)
+            } catch {
+                // The client went away or the backend failed mid-stream: the connection is
+                // closed so the client cannot take a truncated body for a whole one.
+                log.warning("response stream failed", metadata: ["error": "\(error)"])
+                channel.close(promise: nil)
+            }
+        case .failure(var error):
+            error.resource = error.resource ?? String(request.uri.path)
+            status = HTTPResponse.Status(code: error.status)
+            var headers = HTTPFields()
+            headers[HTTPField.Name("x-amz-request-id")!] = requestID
+            headers[HTTPField.Name("x-amz-id-2")!] = requestID
+            headers[.server] = "Portcullis"
+            var body = ByteBuffer()
+            if request.method != .head {
+                body.writeString(error.xml(requestID: requestID, hostID: requestID))
+                headers[.contentType] = "application/xml"
+            }
+            headers[.contentLength] = String(body.readableBytes)
+            let unreadBody = Self.hasUnreadBody(request, outcome: outcome)
+            if unreadBody { headers[.connection] = "close" }
+            try? await writer.write(response: HTTPResponse(status: status, headerFields: headers), body: ResponseBody(byteBuffer: body))
+            if unreadBody {
+                // Never read a rejected upload to its end (Hummingbird would drain it to keep
+                // the connection): close instead.
+                channel.close(promise: nil)
+            }
+            log.info("request rejected", metadata: ["code": .string(error.code)])
+        }
+
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue), "target": .string(LogRedaction.target(rawTarget)),
+            "operation": .string(operationName), "status": .stringConvertible(status.code),
+            "duration_ms": .stringConvertible(Double(elapsed.components.attoseconds / 1_000_000_000_000_000) + Double(elapsed.components.seconds) * 1000),
+        ]
+        if let principal { metadata["principal"] = .string(principal) }
+        log.info("request", metadata: metadata)
+        Counter(label: "portcullis_s3_requests_total", dimensions: [("operation", operationName), ("status", String(status.code))]).increment()
+        Timer(label: "portcullis_s3_request_duration_seconds", dimensions: [("operation", operationName)]).recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+
+    /// A failure with what was learnt before it, for logging.
+    struct RequestFailure: Error {
+        let error: S3Error
+        var operation: String?
+        var principal: String?
+    }
+
+    private func handle(
+        _ request: Request, rawTarget: String, requestID: String, outcome: BodyOutcome, writer: borrowing ResponseWriter,
+        peer: String?, logger: Logger
+    ) async throws(RequestFailure) -> (BackendResponse, S3Operation, AuthenticatedRequest) {
+        let now = self.now()
+        let target: RequestTarget
+        let auth: AuthenticatedRequest
+        let operation: S3Operation
+        do {
+            target = try RequestTarget(rawTarget)
+            auth = try authenticator.authenticate(
+                method: request.method.rawValue, target: target, rawTarget: rawTarget, headers: request.headers, now: now)
+        } catch {
+            throw RequestFailure(error: error)
+        }
+        let principal = auth.session.assumedRoleARN
+        do {
+            operation = try S3RequestClassifier.classify(method: request.method, target: target, headers: request.headers)
+        } catch {
+            throw RequestFailure(error: error, principal: principal)
+        }
+        func fail(_ error: S3Error) -> RequestFailure {
+            RequestFailure(error: error, operation: operation.name.rawValue, principal: principal)
+        }
+        let facts = S3Authorizer.RequestFacts(
+            sourceIP: peer, secureTransport: false, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
+            contentSHA256: request.headers[HTTPField.Name("x-amz-content-sha256")!], now: now)
+        let decision: Decision
+        do {
+            decision = try authorizer.authorize(operation.permissions, operation: operation, auth: auth, facts: facts)
+        } catch {
+            throw fail(error)
+        }
+        guard decision.isAllowed else {
+            logger.info("access denied", metadata: ["decision": .string(decision.description)])
+            throw fail(.accessDenied())
+        }
+
+        if operation.name == .listBuckets {
+            do {
+                return (try await listBuckets(requestID: requestID), operation, auth)
+            } catch {
+                throw fail(error)
+            }
+        }
+
+        let contentLength = request.headers[.contentLength].flatMap { Int64($0) }
+        if operation.hasRequestBody && contentLength == nil {
+            throw fail(request.headers[.transferEncoding] != nil
+                ? .notImplemented("Transfer-Encoding: chunked without aws-chunked framing")
+                : .missingContentLength)
+        }
+        if let contentLength, contentLength > 5 * 1024 * 1024 * 1024 {
+            throw fail(.entityTooLarge)
+        }
+        guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
+            throw fail(.noSuchBucket(operation.bucket ?? ""))
+        }
+        // Authenticated and authorised: only now invite the body.
+        if request.headers[.expect]?.lowercased() == "100-continue" {
+            do {
+                try await writer.writeInformationalHead(HTTPResponse(status: .continue))
+            } catch {
+                throw fail(.internalError)
+            }
+        }
+        let body = VerifiedRequestBody(
+            base: request.body, expectation: auth.payload, expectedLength: contentLength ?? 0, outcome: outcome)
+        let backendRequest = BackendRequest(
+            operation: operation, method: request.method, target: target, headers: request.headers,
+            contentLength: contentLength, requestID: requestID)
+        var response: BackendResponse
+        do {
+            response = try await backend.handle(backendRequest, body: body)
+        } catch {
+            throw fail(bodyError(outcome) ?? (error as? S3Error) ?? Self.backendFailure(error, logger: logger))
+        }
+        if let error = bodyError(outcome) { throw fail(error) }
+
+        // A missing object is 404 only for callers who may list the bucket (as S3 does).
+        if response.status == .notFound, operation.name == .getObject || operation.name == .headObject {
+            let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket))
+            let mayList = (try? authorizer.authorize([list], operation: operation, auth: auth, facts: facts))?.isAllowed ?? false
+            if !mayList { throw fail(.accessDenied()) }
+        }
+        return (response, operation, auth)
+    }
+
+    private func bodyError(_ outcome: BodyOutcome) -> S3Error? {
+        switch outcome.current {
+        case .failed(.sha256Mismatch): .contentSHA256Mismatch
+        case .failed(.tooShort), .failed(.tooLong): .incompleteBody
+        case .clientAborted: .incompleteBody
+        default: nil
+        }
+    }
+
+    static func backendFailure(_ error: any Error, logger: Logger) -> S3Error {
+        logger.warning("backend failure", metadata: ["error": "\(error)"])
+        return .serviceUnavailable
+    }
+
+    private func listBuckets(requestID: String) async throws(S3Error) -> BackendResponse {
+        var buckets: [BucketSummary] = []
+        for backend in router.backends {
+            do {
+                buckets += try await backend.listBuckets()
+            } catch let error as S3Error {
+                throw error
+            } catch {
+                throw Self.backendFailure(error, logger: logger)
+            }
+        }
+        buckets.sort { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        return .xml(ListBucketsXML.render(buckets, ownerID: "portcullis"))
+    }
+
+    static func hasUnreadBody(_ request: Request, outcome: BodyOutcome) -> Bool {
+        guard case .unread = outcome.current else { return false }
+        if request.headers[.transferEncoding] != nil { return true }
+        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > 0 { return true }
+        return false
+    }
+}

@@ -1,0 +1,89 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+import Shared
+import UnixSignals
+
+/// Builds S3Server's parts from the configuration and runs them until SIGTERM/SIGINT.
+struct S3ServerAssembly {
+    let config: PortcullisConfiguration
+    let responder: S3Responder
+    let proxies: [S3ProxyBackend]
+    let readiness = ReadinessState()
+    let logger: Logger
+
+    init(config: PortcullisConfiguration, environment: [String: String], logger: Logger) throws {
+        self.config = config
+        self.logger = logger
+        let verifier = try SessionKeyMaterial.verifier(from: config)
+        let roles = try RoleCatalog(config: config)
+        var routes: [BackendRouter.Route] = []
+        var proxies: [S3ProxyBackend] = []
+        for (index, settings) in config.backends.enumerated() {
+            let backend: any S3Backend
+            switch settings.type {
+            case .filesystem:
+                backend = try FilesystemBackend(name: settings.name, root: config.path(settings.path ?? ""))
+            case .s3:
+                var credentials: (String, String)?
+                if let akid = settings.accessKeyId, let secret = settings.secretAccessKey {
+                    do {
+                        credentials = (
+                            try akid.resolve(baseDirectory: config.baseDirectory, environment: environment),
+                            try secret.resolve(baseDirectory: config.baseDirectory, environment: environment)
+                        )
+                    } catch let error as SecretResolutionError {
+                        throw config.error("backends[\(index)]", error.problem)
+                    }
+                }
+                let proxy = try S3ProxyBackend(settings: settings, credentials: credentials, logger: logger)
+                proxies.append(proxy)
+                backend = proxy
+            }
+            routes.append(BackendRouter.Route(patterns: settings.buckets.map(BucketPattern.init), backend: backend))
+        }
+        self.proxies = proxies
+        responder = S3Responder(
+            authenticator: S3Authenticator(sessions: verifier, region: config.s3.region, maxClockSkewSeconds: config.s3.maxClockSkewSeconds),
+            authorizer: S3Authorizer(roles: roles, region: config.s3.region),
+            router: BackendRouter(routes: routes),
+            logger: logger,
+            now: { ISO8601.now() })
+    }
+
+    func run(registry: PrometheusCollectorRegistry) async throws {
+        guard let listen = ListenAddress(parsing: config.s3.listen), let admin = ListenAddress(parsing: config.s3.adminListen) else {
+            throw config.error("s3.listen", "invalid address")
+        }
+        let responder = self.responder
+        let dataPlane = try HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(300))).buildServer(
+            configuration: ServerConfiguration(address: .hostname(listen.host, port: listen.port), serverName: nil),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger,
+            responder: { request, writer, channel in
+                try await responder.respond(request, writer: writer, channel: channel)
+            },
+            onServerRunning: { [readiness, logger] channel in
+                readiness.set("s3", ready: true)
+                logger.info("S3Server listening", metadata: ["address": .string("\(channel.localAddress?.description ?? "?")")])
+            })
+        readiness.set("s3", ready: false)
+        let adminApp = Application(
+            router: AdminRoutes.make(readiness: readiness, registry: registry),
+            configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: nil),
+            logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: dataPlane), .init(service: adminApp)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                cancellationSignals: [],
+                logger: logger))
+        try await group.run()
+        for proxy in proxies { await proxy.shutdown() }
+        logger.info("S3Server stopped")
+    }
+}

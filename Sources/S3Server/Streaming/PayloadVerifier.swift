@@ -1,0 +1,70 @@
+import Crypto
+import NIOCore
+
+/// Checks a request body against what the client signed while the body streams, and holds
+/// back the last buffer until the check has passed.
+///
+/// Because the final bytes are released only after the SHA-256 (and length) matched, a backend
+/// that receives a `Content-Length` body never sees a complete body that fails the check, so it
+/// cannot commit a corrupt object. The struct only decides; the caller moves the bytes.
+struct PayloadVerifier {
+    enum Expectation {
+        /// `UNSIGNED-PAYLOAD`: only the length is checked.
+        case unsigned
+        /// A hex SHA-256 the body must hash to (lowercase, 64 characters).
+        case sha256(String)
+    }
+
+    enum Failure: Error, Equatable {
+        case sha256Mismatch
+        case tooShort
+        case tooLong
+    }
+
+    private let expectation: Expectation
+    private let expectedLength: Int64?
+    private var hasher = SHA256()
+    private var received: Int64 = 0
+    private var pending: ByteBuffer?
+
+    init(expectation: Expectation, expectedLength: Int64?) {
+        self.expectation = expectation
+        self.expectedLength = expectedLength
+    }
+
+    /// Takes the next buffer; returns the buffer that may now be released downstream.
+    mutating func receive(_ buffer: ByteBuffer) throws(Failure) -> ByteBuffer? {
+        // An empty buffer must not push the held-back tail out.
+        if buffer.readableBytes == 0 { return nil }
+        received += Int64(buffer.readableBytes)
+        if let expectedLength, received > expectedLength { throw .tooLong }
+        if case .sha256 = expectation {
+            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        }
+        let release = pending
+        pending = buffer
+        return release
+    }
+
+    /// The body ended: verifies and returns the held-back tail, or throws.
+    mutating func finish() throws(Failure) -> ByteBuffer? {
+        if let expectedLength, received != expectedLength { throw received < expectedLength ? .tooShort : .tooLong }
+        if case .sha256(let expected) = expectation {
+            let digest = hasher.finalize()
+            guard Self.hex(digest) == expected else { throw .sha256Mismatch }
+        }
+        defer { pending = nil }
+        return pending
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let table = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in digest {
+            out.append(table[Int(byte >> 4)])
+            out.append(table[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,43 @@
+import Shared
+
+/// The success answer of AssumeRoleWithWebIdentity, in AWS's element order.
+struct AssumeRoleWithWebIdentityResult: Sendable {
+    let subject: String
+    let audience: String
+    let assumedRoleARN: String
+    let assumedRoleID: String
+    let accessKeyID: String
+    let secretAccessKey: String
+    let sessionToken: String
+    let expiration: Int64
+    let provider: String
+    let packedPolicySize: Int?
+
+    func xml(requestID: String) -> String {
+        var packed = ""
+        if let packedPolicySize { packed = "\n    <PackedPolicySize>\(packedPolicySize)</PackedPolicySize>" }
+        return """
+            <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+              <AssumeRoleWithWebIdentityResult>
+                <SubjectFromWebIdentityToken>\(subject.xmlEscaped)</SubjectFromWebIdentityToken>
+                <Audience>\(audience.xmlEscaped)</Audience>
+                <AssumedRoleUser>
+                  <Arn>\(assumedRoleARN.xmlEscaped)</Arn>
+                  <AssumedRoleId>\(assumedRoleID.xmlEscaped)</AssumedRoleId>
+                </AssumedRoleUser>
+                <Credentials>
+                  <SessionToken>\(sessionToken)</SessionToken>
+                  <SecretAccessKey>\(secretAccessKey.xmlEscaped)</SecretAccessKey>
+                  <Expiration>\(ISO8601.seconds(expiration))</Expiration>
+                  <AccessKeyId>\(accessKeyID)</AccessKeyId>
+                </Credentials>
+                <Provider>\(provider.xmlEscaped)</Provider>\(packed)
+              </AssumeRoleWithWebIdentityResult>
+              <ResponseMetadata>
+                <RequestId>\(requestID)</RequestId>
+              </ResponseMetadata>
+            </AssumeRoleWithWebIdentityResponse>
+
+            """
+    }
+}

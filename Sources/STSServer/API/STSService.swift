@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+import Shared
+
+/// The STS actions: parameter validation, OIDC verification, trust policy, credential issue.
+///
+/// Transport-free so that it can be tested without sockets; `STSApplication` adapts HTTP.
+struct STSService: Sendable {
+    let accountID: String
+    let defaultDuration: Int
+    let capExpiryAtTokenExpiry: Bool
+    let roles: RoleCatalog
+    let identities: OIDCVerifier
+    let signer: SessionTokenSigner
+    let sessions: SessionTokenVerifier?
+    let logger: Logger
+
+    static let version = "2011-06-15"
+
+    /// Facts about the HTTP request that policies may use.
+    struct RequestFacts: Sendable {
+        var sourceIP: String?
+        var now: Int64
+    }
+
+    /// Dispatches on `Action`. Returns the XML body of a successful answer.
+    func handle(_ parameters: STSParameters, facts: RequestFacts, requestID: String) async throws(STSError) -> String {
+        let action = try parameters.required("Action")
+        guard let version = try parameters.single("Version") else { throw STSError.missingParameter("Version") }
+        guard version == Self.version else {
+            throw STSError("InvalidAction", "Could not find operation \(action) for version \(version)")
+        }
+        switch action {
+        case "AssumeRoleWithWebIdentity":
+            return try await assumeRoleWithWebIdentity(parameters, facts: facts).xml(requestID: requestID)
+        default:
+            throw STSError("InvalidAction", "Could not find operation \(action) for version \(version)")
+        }
+    }
+
+    func assumeRoleWithWebIdentity(_ parameters: STSParameters, facts: RequestFacts) async throws(STSError) -> AssumeRoleWithWebIdentityResult {
+        let roleARN = try parameters.required("RoleArn")
+        let sessionName = try parameters.required("RoleSessionName")
+        // aws-cli's file:// keeps the file's trailing newline; AWS tolerates it and so do we.
+        let token = try parameters.required("WebIdentityToken").trimmingASCIIWhitespace()
+        try STSRequestValidator.roleARN(roleARN)
+        try STSRequestValidator.roleSessionName(sessionName)
+        try STSRequestValidator.webIdentityToken(token)
+        let requestedDuration = try STSRequestValidator.durationSeconds(try parameters.single("DurationSeconds"))
+        let sessionPolicyText = try parameters.single("Policy")
+        if let sessionPolicyText {
+            try STSRequestValidator.policy(sessionPolicyText)
+            if sessionPolicyText.utf8.count > 2048 {
+                throw STSError("PackedPolicyTooLarge", "Packed size of the session policy exceeds the 2048-character limit.")
+            }
+        }
+        if try parameters.single("ProviderId") != nil {
+            throw STSError("InvalidParameterValue", "ProviderId is only for OAuth 2.0 access tokens; it must not be sent with an OpenID Connect ID token.")
+        }
+        if !parameters.policyARNs().isEmpty {
+            throw STSError("InvalidParameterValue", "PolicyArns is not supported by this STS yet; pass an inline Policy instead.")
+        }
+
+        let identity: VerifiedIdentityToken
+        do {
+            identity = try await identities.verify(token: token, now: Date(timeIntervalSince1970: TimeInterval(facts.now)))
+        } catch {
+            let described = error.stsError
+            throw STSError(described.code, described.message, status: described.httpStatus)
+        }
+
+        guard let role = roles.role(arn: roleARN) else {
+            throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+        }
+        let duration = requestedDuration ?? min(defaultDuration, role.maxSessionDuration)
+        if duration > role.maxSessionDuration {
+            throw .validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+
+        let tags = SessionTagsClaim.parse(identity.claims["https://aws.amazon.com/tags"])
+        let trust = TrustPolicyContext.make(
+            identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName,
+            tags: tags, sourceIP: facts.sourceIP, now: facts.now)
+        let decision = PolicyEvaluator(rolePolicies: [role.trustPolicy]).evaluate(trust)
+        guard decision.isAllowed else {
+            logger.info("trust policy denied", metadata: ["role": .string(roleARN), "decision": .string(decision.description)])
+            throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+        }
+
+        var packedPolicySize: Int?
+        if let sessionPolicyText {
+            do {
+                _ = try Policy(json: sessionPolicyText, source: "Policy", kind: .identity)
+            } catch {
+                throw STSError("MalformedPolicyDocument", "The policy is not valid: \(error)")
+            }
+            packedPolicySize = max(1, sessionPolicyText.utf8.count * 100 / 2048)
+        }
+
+        var expiry = facts.now + Int64(duration)
+        if capExpiryAtTokenExpiry { expiry = min(expiry, Int64(identity.expiresAt.timeIntervalSince1970)) }
+        let accessKeyID = AccessKeyID.generate()
+        let claims = SessionClaims(
+            akid: accessKeyID, jti: SessionTokenSigner.newTokenID(), iat: facts.now, exp: expiry, role: roleARN,
+            rsn: sessionName, sub: identity.subject, oiss: identity.issuer, oaud: identity.audience,
+            dkid: signer.derivationKeyID, claims: FrozenClaims.freeze(identity.claims), tags: tags?.tags ?? [:],
+            pol: sessionPolicyText)
+        let issued: (token: String, secretAccessKey: String)
+        do {
+            issued = try signer.issue(claims)
+        } catch {
+            logger.error("signing a session token failed", metadata: ["error": "\(error)"])
+            throw STSError.internalError()
+        }
+        logger.info(
+            "session issued",
+            metadata: [
+                "role": .string(roleARN), "session": .string(sessionName), "subject": .string(identity.subject),
+                "issuer": .string(identity.issuer), "access_key_id": .string(accessKeyID), "expires": .stringConvertible(expiry),
+            ])
+        return AssumeRoleWithWebIdentityResult(
+            subject: identity.subject, audience: identity.audience, assumedRoleARN: claims.assumedRoleARN,
+            assumedRoleID: "\(role.id):\(sessionName)", accessKeyID: accessKeyID, secretAccessKey: issued.secretAccessKey,
+            sessionToken: issued.token, expiration: expiry, provider: identity.issuer, packedPolicySize: packedPolicySize)
+    }
+}

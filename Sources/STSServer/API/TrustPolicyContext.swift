@@ -1,0 +1,49 @@
+import Foundation
+import Shared
+
+/// The request context a role's trust policy is evaluated against, in AWS's vocabulary:
+/// the federated principal is the OIDC provider, and claims appear as `<provider>:<claim>`
+/// where `<provider>` is the issuer URL without its scheme (e.g. `token.actions.githubusercontent.com:sub`).
+enum TrustPolicyContext {
+    static func make(
+        identity: VerifiedIdentityToken, roleARN: String, accountID: String, sessionName: String,
+        tags: SessionTagsClaim?, sourceIP: String?, now: Int64
+    ) -> AuthorizationContext {
+        let provider = providerID(identity.issuer)
+        var values: [String: [String]] = [
+            "\(provider):sub": [identity.subject],
+            "\(provider):aud": [identity.audience],
+            "\(provider):iss": [identity.issuer],
+            "sts:RoleSessionName": [sessionName],
+            "aws:CurrentTime": [ISO8601.seconds(now)],
+            "aws:EpochTime": [String(now)],
+            "aws:FederatedProvider": [provider],
+        ]
+        if let azp = identity.authorizedParty { values["\(provider):azp"] = [azp] }
+        if let amr = identity.claims["amr"] {
+            values["\(provider):amr"] = amr.arrayValue?.compactMap(\.scalarText) ?? amr.scalarText.map { [$0] } ?? []
+        }
+        if let sourceIP { values["aws:SourceIp"] = [sourceIP] }
+        for (claim, claimValues) in FrozenClaims.freeze(identity.claims) { values["jwt:\(claim)"] = claimValues }
+        var requests = [AccessRequest(action: "sts:AssumeRoleWithWebIdentity", resource: roleARN)]
+        if let tags, !tags.tags.isEmpty {
+            requests.append(AccessRequest(action: "sts:TagSession", resource: roleARN))
+            for (key, value) in tags.tags { values["aws:RequestTag/\(key)"] = [value] }
+            values["aws:TagKeys"] = tags.tags.keys.sorted()
+        }
+        let principals = [
+            "Federated": [
+                "arn:aws:iam::\(accountID):oidc-provider/\(provider)", "arn:aws:iam:::oidc-provider/\(provider)", provider,
+            ]
+        ]
+        return AuthorizationContext(requests: requests, conditionValues: ConditionValues(values), principals: principals)
+    }
+
+    /// `https://host/path` → `host/path`, the form IAM uses for OIDC provider ids.
+    static func providerID(_ issuer: String) -> String {
+        var id = Substring(issuer)
+        if let range = id.range(of: "://") { id = id[range.upperBound...] }
+        while id.hasSuffix("/") { id = id.dropLast() }
+        return String(id)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import Shared
+
+/// HTTP binding of STS: the Query protocol on `/` (GET query or POST form), the admin
+/// endpoints, and the dev issuer when enabled.
+enum STSRouter {
+    static func make(
+        service: STSService, devIssuer: DevIssuer?, readiness: ReadinessState, registry: PrometheusCollectorRegistry, logger: Logger
+    ) -> Router<STSRequestContext> {
+        let router = Router(context: STSRequestContext.self)
+        AdminRoutes.addRoutes(to: router, readiness: readiness, registry: registry)
+        router.get("/") { request, context in
+            await answer(request: request, form: nil, context: context, service: service, logger: logger)
+        }
+        router.post("/") { request, context in
+            var request = request
+            let form: String
+            do {
+                let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+                form = String(buffer: buffer)
+            } catch {
+                return xmlResponse(
+                    STSError("RequestEntityTooLarge", "The request body is too large.", status: 413).xml(requestID: UUID().uuidString.lowercased()),
+                    status: 413, requestID: UUID().uuidString.lowercased())
+            }
+            return await answer(request: request, form: form, context: context, service: service, logger: logger)
+        }
+        if let devIssuer {
+            router.get("\(DevIssuer.pathPrefix)/.well-known/openid-configuration") { _, _ in
+                jsonResponse(devIssuer.discoveryDocument)
+            }
+            router.get("\(DevIssuer.pathPrefix)/jwks.json") { _, _ in
+                jsonResponse(devIssuer.jwks)
+            }
+        }
+        return router
+    }
+
+    static func answer(request: Request, form: String?, context: STSRequestContext, service: STSService, logger: Logger) async -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        let started = ContinuousClock.now
+        var action = "Unknown"
+        let response: Response
+        do {
+            let query = request.uri.query
+            let parameters = try STSParameters(query: query, form: form)
+            action = (try? parameters.single("Action")).flatMap { $0 } ?? "Unknown"
+            let facts = STSService.RequestFacts(sourceIP: context.remoteAddress?.ipAddress, now: ISO8601.now())
+            let body = try await service.handle(parameters, facts: facts, requestID: requestID)
+            response = xmlResponse(body, status: 200, requestID: requestID)
+        } catch {
+            logger.info("STS request rejected", metadata: ["request_id": .string(requestID), "code": .string(error.code), "message": .string(error.message)])
+            response = xmlResponse(error.xml(requestID: requestID), status: error.status, requestID: requestID)
+        }
+        let elapsed = ContinuousClock.now - started
+        logger.info(
+            "request",
+            metadata: [
+                "request_id": .string(requestID), "method": .string(request.method.rawValue), "action": .string(action),
+                "status": .stringConvertible(response.status.code),
+            ])
+        Counter(label: "portcullis_sts_requests_total", dimensions: [("action", action), ("status", String(response.status.code))]).increment()
+        Timer(label: "portcullis_sts_request_duration_seconds", dimensions: [("action", action)]).recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return response
+    }
+
+    static func xmlResponse(_ body: String, status: Int, requestID: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/xml"
+        headers[HTTPField.Name("x-amzn-RequestId")!] = requestID
+        return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func jsonResponse(_ body: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

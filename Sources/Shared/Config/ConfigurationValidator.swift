@@ -1,0 +1,141 @@
+/// Checks values the decoder cannot: ranges, formats and cross references.
+///
+/// File existence for keys and policies is checked by the components that load them, which
+/// report through the same `ConfigurationError`.
+struct ConfigurationValidator {
+    let config: PortcullisConfiguration
+
+    init(_ config: PortcullisConfiguration) { self.config = config }
+
+    func validate() throws {
+        if ListenAddress(parsing: config.sts.listen) == nil {
+            throw config.error("sts.listen", "expected host:port, got '\(config.sts.listen)'")
+        }
+        if ListenAddress(parsing: config.s3.listen) == nil {
+            throw config.error("s3.listen", "expected host:port, got '\(config.s3.listen)'")
+        }
+        if ListenAddress(parsing: config.s3.adminListen) == nil {
+            throw config.error("s3.adminListen", "expected host:port, got '\(config.s3.adminListen)'")
+        }
+        let account = config.sts.accountId
+        if account.utf8.count != 12 || !account.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            throw config.error("sts.accountId", "must be 12 digits, got '\(account)'")
+        }
+        if !(900...43200).contains(config.sts.defaultSessionDuration) {
+            throw config.error("sts.defaultSessionDuration", "must be between 900 and 43200 seconds")
+        }
+        if !(0...86400).contains(config.s3.maxClockSkewSeconds) {
+            throw config.error("s3.maxClockSkewSeconds", "must be between 0 and 86400")
+        }
+        try validateKeys()
+        try validateProviders()
+        try validateRoles()
+        try validateBackends()
+    }
+
+    private func validateKeys() throws {
+        let keys = config.sessionKeys
+        var seen = Set<String>()
+        for (index, key) in keys.derivation.enumerated() {
+            if key.id.isEmpty { throw config.error("sessionKeys.derivation[\(index)].id", "must not be empty") }
+            if !seen.insert(key.id).inserted {
+                throw config.error("sessionKeys.derivation[\(index)].id", "duplicate id '\(key.id)'")
+            }
+        }
+        if let active = keys.activeDerivation, !seen.contains(active) {
+            throw config.error("sessionKeys.activeDerivation", "no derivation key has id '\(active)'")
+        }
+        seen = []
+        for (index, key) in keys.verification.enumerated() {
+            if key.id.isEmpty { throw config.error("sessionKeys.verification[\(index)].id", "must not be empty") }
+            if !seen.insert(key.id).inserted {
+                throw config.error("sessionKeys.verification[\(index)].id", "duplicate id '\(key.id)'")
+            }
+        }
+        if config.devIssuer.enabled && config.devIssuer.keyFile.isEmpty {
+            throw config.error("devIssuer.keyFile", "required when devIssuer.enabled is true")
+        }
+    }
+
+    private func validateProviders() throws {
+        var issuers = Set<String>()
+        for (index, provider) in config.providers.enumerated() {
+            let field = "providers[\(index)]"
+            if !(provider.issuer.hasPrefix("https://") || provider.issuer.hasPrefix("http://")) {
+                throw config.error("\(field).issuer", "must be an http(s) URL, got '\(provider.issuer)'")
+            }
+            if !issuers.insert(provider.issuer).inserted {
+                throw config.error("\(field).issuer", "issuer '\(provider.issuer)' is configured twice")
+            }
+            if provider.audiences.isEmpty || provider.audiences.contains(where: \.isEmpty) {
+                throw config.error("\(field).audiences", "at least one non-empty audience is required")
+            }
+            if provider.algorithms.isEmpty {
+                throw config.error("\(field).algorithms", "at least one algorithm is required")
+            }
+            for (i, alg) in provider.algorithms.enumerated() where !ProviderSettings.supportedAlgorithms.contains(alg) {
+                throw config.error(
+                    "\(field).algorithms[\(i)]",
+                    "unsupported algorithm '\(alg)'; supported: \(ProviderSettings.supportedAlgorithms.sorted().joined(separator: ", "))"
+                )
+            }
+            if !(0...600).contains(provider.leewaySeconds) {
+                throw config.error("\(field).leewaySeconds", "must be between 0 and 600")
+            }
+        }
+    }
+
+    private func validateRoles() throws {
+        var arns = Set<String>()
+        for (index, role) in config.roles.enumerated() {
+            let field = "roles[\(index)]"
+            guard let parsed = RoleARN(role.arn) else {
+                throw config.error("\(field).arn", "expected arn:aws:iam::<12-digit account>:role/<name>, got '\(role.arn)'")
+            }
+            if parsed.accountId != config.sts.accountId {
+                throw config.error("\(field).arn", "account \(parsed.accountId) differs from sts.accountId \(config.sts.accountId)")
+            }
+            if !arns.insert(role.arn).inserted {
+                throw config.error("\(field).arn", "role '\(role.arn)' is configured twice")
+            }
+            if role.trustPolicy.isEmpty {
+                throw config.error("\(field).trustPolicy", "required: a role without a trust policy cannot be assumed")
+            }
+            if role.policies.isEmpty {
+                throw config.error("\(field).policies", "at least one permission policy file is required")
+            }
+            if !(3600...43200).contains(role.maxSessionDuration) {
+                throw config.error("\(field).maxSessionDuration", "must be between 3600 and 43200 seconds, as in IAM")
+            }
+        }
+    }
+
+    private func validateBackends() throws {
+        var names = Set<String>()
+        for (index, backend) in config.backends.enumerated() {
+            let field = "backends[\(index)]"
+            if !names.insert(backend.name).inserted {
+                throw config.error("\(field).name", "backend '\(backend.name)' is configured twice")
+            }
+            if backend.buckets.isEmpty {
+                throw config.error("\(field).buckets", "at least one bucket pattern is required")
+            }
+            switch backend.type {
+            case .filesystem:
+                if (backend.path ?? "").isEmpty {
+                    throw config.error("\(field).path", "required for a filesystem backend")
+                }
+            case .s3:
+                guard let endpoint = backend.endpoint, endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
+                    throw config.error("\(field).endpoint", "required for an s3 backend: an http(s) URL")
+                }
+                if (backend.accessKeyId == nil) != (backend.secretAccessKey == nil) {
+                    throw config.error("\(field).secretAccessKey", "accessKeyId and secretAccessKey go together")
+                }
+                if !(1...4096).contains(backend.maxConnections) {
+                    throw config.error("\(field).maxConnections", "must be between 1 and 4096")
+                }
+            }
+        }
+    }
+}

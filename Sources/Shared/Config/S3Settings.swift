@@ -1,0 +1,27 @@
+/// The `s3:` section.
+public struct S3Settings: Sendable, Decodable {
+    /// Data-plane address. Overridden by `PORTCULLIS_S3_LISTEN`.
+    public var listen: String = "127.0.0.1:8080"
+    /// `/healthz`, `/readyz` and `/metrics`; separate because `metrics` is a valid bucket name.
+    /// Overridden by `PORTCULLIS_S3_ADMIN_LISTEN`.
+    public var adminListen: String = "127.0.0.1:9080"
+    /// The region S3Server answers for (GetBucketLocation, error `<Region>`).
+    public var region: String = "us-east-1"
+    /// Allowed clock difference for header-signed requests, as S3 (15 minutes).
+    public var maxClockSkewSeconds: Int = 900
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, adminListen, region, maxClockSkewSeconds
+    }
+
+    public init() {}
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        listen = try c.decodeIfPresent(String.self, forKey: .listen) ?? listen
+        adminListen = try c.decodeIfPresent(String.self, forKey: .adminListen) ?? adminListen
+        region = try c.decodeIfPresent(String.self, forKey: .region) ?? region
+        maxClockSkewSeconds = try c.decodeIfPresent(Int.self, forKey: .maxClockSkewSeconds) ?? maxClockSkewSeconds
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+@testable import STSServer
+@testable import Shared
+
+@Suite struct STSRequestTests {
+    @Test func queryAndFormMerge() throws {
+        let parameters = try STSParameters(query: "Action=AssumeRoleWithWebIdentity&Version=2011-06-15", form: "RoleArn=arn%3Aaws&WebIdentityToken=a.b.c%0A")
+        #expect(try parameters.required("Action") == "AssumeRoleWithWebIdentity")
+        #expect(try parameters.single("RoleArn") == "arn:aws")
+        #expect(try parameters.single("WebIdentityToken") == "a.b.c\n")
+        #expect(try parameters.single("Missing") == nil)
+    }
+
+    @Test func repeatedParameterIsAValidationError() throws {
+        let parameters = try STSParameters(query: "RoleArn=a", form: "RoleArn=b")
+        #expect(throws: STSError.self) { try parameters.single("RoleArn") }
+    }
+
+    @Test func missingParameterIsNamed() throws {
+        let parameters = try STSParameters(query: nil, form: "Action=AssumeRoleWithWebIdentity")
+        do {
+            _ = try parameters.required("RoleArn")
+            Issue.record("no error")
+        } catch {
+            #expect(error.code == "MissingParameter")
+            #expect(error.message.contains("RoleArn"))
+        }
+    }
+
+    @Test func policyARNsInMemberOrder() throws {
+        let parameters = try STSParameters(query: nil, form: "PolicyArns.member.2.arn=b&PolicyArns.member.1.arn=a&PolicyArns.member.10.arn=c")
+        #expect(parameters.policyARNs() == ["a", "b", "c"])
+    }
+
+    /// Constraints from the STS model, with AWS's wording.
+    @Test(arguments: [
+        ("x", "roleSessionName", "have length greater than or equal to 2"),
+        (String(repeating: "a", count: 65), "roleSessionName", "have length less than or equal to 64"),
+        ("bad name", "roleSessionName", "satisfy regular expression pattern"),
+        ("bad/name", "roleSessionName", "satisfy regular expression pattern"),
+    ])
+    func sessionNameConstraints(value: String, member: String, constraint: String) {
+        do {
+            try STSRequestValidator.roleSessionName(value)
+            Issue.record("accepted \(value)")
+        } catch {
+            #expect(error.code == "ValidationError")
+            #expect(error.status == 400)
+            #expect(error.message.hasPrefix("1 validation error detected: Value '"))
+            #expect(error.message.contains("at '\(member)' failed to satisfy constraint: Member must \(constraint)"))
+        }
+    }
+
+    @Test(arguments: ["alice", "a_b+c=d,e.f@g-h", "ab"])
+    func validSessionNames(value: String) throws {
+        try STSRequestValidator.roleSessionName(value)
+    }
+
+    @Test func durationBounds() throws {
+        #expect(try STSRequestValidator.durationSeconds(nil) == nil)
+        #expect(try STSRequestValidator.durationSeconds("900") == 900)
+        #expect(try STSRequestValidator.durationSeconds("43200") == 43200)
+        #expect(throws: STSError.self) { try STSRequestValidator.durationSeconds("899") }
+        #expect(throws: STSError.self) { try STSRequestValidator.durationSeconds("43201") }
+        #expect(throws: STSError.self) { try STSRequestValidator.durationSeconds("12x") }
+    }
+
+    @Test func roleARNLength() {
+        #expect(throws: STSError.self) { try STSRequestValidator.roleARN("arn:aws:iam::1:r") }
+        #expect(throws: Never.self) { try STSRequestValidator.roleARN("arn:aws:iam::123456789012:role/x") }
+    }
+
+    @Test func tokenIsNeverEchoedInValidationErrors() {
+        let token = String(repeating: "s", count: 20001)
+        do {
+            try STSRequestValidator.webIdentityToken(token)
+            Issue.record("accepted")
+        } catch {
+            #expect(!error.message.contains("sss"))
+        }
+    }
+
+    @Test func errorXMLHasAWSShape() {
+        let xml = STSError.invalidIdentityToken("bad <token>").xml(requestID: "req-1")
+        #expect(xml.contains("<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"))
+        #expect(xml.contains("<Error>\n    <Type>Sender</Type>\n    <Code>InvalidIdentityToken</Code>\n    <Message>bad &lt;token&gt;</Message>\n  </Error>"))
+        #expect(xml.contains("</Error>\n  <RequestId>req-1</RequestId>\n</ErrorResponse>"))
+    }
+
+    @Test func resultXMLCarriesEveryField() throws {
+        let result = AssumeRoleWithWebIdentityResult(
+            subject: "alice", audience: "portcullis", assumedRoleARN: "arn:aws:sts::000000000000:assumed-role/dev/s1",
+            assumedRoleID: "AROAX:s1", accessKeyID: "ASIAAAAAAAAAAAAAAAAA", secretAccessKey: "secret+/x", sessionToken: "tok",
+            expiration: 1_369_353_600, provider: "https://idp", packedPolicySize: nil)
+        let xml = result.xml(requestID: "r")
+        for fragment in [
+            "<SubjectFromWebIdentityToken>alice</SubjectFromWebIdentityToken>", "<Audience>portcullis</Audience>",
+            "<Arn>arn:aws:sts::000000000000:assumed-role/dev/s1</Arn>", "<AssumedRoleId>AROAX:s1</AssumedRoleId>",
+            "<SessionToken>tok</SessionToken>", "<SecretAccessKey>secret+/x</SecretAccessKey>",
+            "<Expiration>2013-05-24T00:00:00Z</Expiration>", "<AccessKeyId>ASIAAAAAAAAAAAAAAAAA</AccessKeyId>",
+            "<Provider>https://idp</Provider>", "<RequestId>r</RequestId>",
+        ] {
+            #expect(xml.contains(fragment), "\(fragment)")
+        }
+        // The response must parse as XML.
+        let parser = XMLParser(data: Data(xml.utf8))
+        #expect(parser.parse())
+    }
+
+    @Test func providerIDDropsSchemeAndTrailingSlash() {
+        #expect(TrustPolicyContext.providerID("https://token.actions.githubusercontent.com") == "token.actions.githubusercontent.com")
+        #expect(TrustPolicyContext.providerID("http://127.0.0.1:8090/dev-issuer/") == "127.0.0.1:8090/dev-issuer")
+    }
+
+    @Test func sessionTagsAcceptAWSAndCephShapes() {
+        let aws: JSONValue = .object([
+            "principal_tags": .object(["team": .array([.string("data")]), "cost": .array([.string("42")])]),
+            "transitive_tag_keys": .array([.string("team")]),
+        ])
+        let parsed = SessionTagsClaim.parse(aws)
+        #expect(parsed?.tags == ["team": "data", "cost": "42"])
+        #expect(parsed?.transitiveKeys == ["team"])
+        let ceph: JSONValue = .array([.object(["principal_tags": .object(["dept": .array([.string("eng"), .string("mkt")])])])])
+        #expect(SessionTagsClaim.parse(ceph)?.tags == ["dept": "eng"])
+        #expect(SessionTagsClaim.parse(nil) == nil)
+    }
+
+    @Test func frozenClaimsAreBounded() {
+        var claims: [String: JSONValue] = ["exp": .number(1), "email": .string("a@b"), "groups": .array([.string("x"), .string("y")])]
+        claims["huge"] = .string(String(repeating: "h", count: 1000))
+        for i in 0..<100 { claims["z\(i)"] = .string("v") }
+        let frozen = FrozenClaims.freeze(claims)
+        #expect(frozen["exp"] == nil)
+        #expect(frozen["huge"] == nil)
+        #expect(frozen["email"] == ["a@b"])
+        #expect(frozen.count <= 50)
+    }
+}

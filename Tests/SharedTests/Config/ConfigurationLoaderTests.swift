@@ -1,0 +1,80 @@
+import Testing
+
+@testable import Shared
+
+@Suite struct ConfigurationLoaderTests {
+    static let valid = """
+        sts: { listen: "127.0.0.1:8090", accountId: "123456789012" }
+        s3: { listen: "127.0.0.1:8080", adminListen: "127.0.0.1:9080" }
+        providers:
+          - { name: idp, issuer: "https://idp.example", audiences: [portcullis], algorithms: [RS256, ES256] }
+        roles:
+          - arn: arn:aws:iam::123456789012:role/dev
+            trustPolicy: trust.json
+            policies: [dev.json]
+            maxSessionDuration: 7200
+        backends:
+          - { name: local, type: filesystem, path: data }
+        """
+
+    func validate(_ yaml: String) throws -> PortcullisConfiguration {
+        var config = try ConfigurationLoader.decode(yaml, source: "etc/test.yaml")
+        config.sourcePath = "etc/test.yaml"
+        try ConfigurationValidator(config).validate()
+        return config
+    }
+
+    @Test func validConfigurationLoads() throws {
+        let config = try validate(Self.valid)
+        #expect(config.roles.first?.maxSessionDuration == 7200)
+        #expect(config.providers.first?.leewaySeconds == 60)
+        #expect(config.backends.first?.type == .filesystem)
+    }
+
+    /// Each broken file must name the file and the exact field.
+    @Test(arguments: [
+        ("sts: { listn: x }", "etc/test.yaml: sts.listn: unknown key"),
+        ("roles: [{ arn: x, trustPolicy: t, policies: [p], maxSesionDuration: 5 }]", "etc/test.yaml: roles[0].maxSesionDuration: unknown key"),
+        ("roles: [{ arn: arn:aws:iam::123456789012:role/x, trustPolicy: t, policies: [p], maxSessionDuration: 99 }]\nsts: {accountId: '123456789012'}",
+         "etc/test.yaml: roles[0].maxSessionDuration: must be between 3600 and 43200"),
+        ("roles: [{ arn: nope, trustPolicy: t, policies: [p] }]", "etc/test.yaml: roles[0].arn: expected arn:aws:iam::"),
+        ("roles: [{ arn: arn:aws:iam::000000000000:role/x, policies: [p] }]", "etc/test.yaml: roles[0].trustPolicy: required but missing"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [none] }]", "etc/test.yaml: providers[0].algorithms[0]: unsupported algorithm 'none'"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [HS256] }]", "etc/test.yaml: providers[0].algorithms[0]: unsupported algorithm 'HS256'"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [] }]", "etc/test.yaml: providers[0].audiences: at least one"),
+        ("s3: { listen: 'nope' }", "etc/test.yaml: s3.listen: expected host:port"),
+        ("backends: [{ name: b, type: s3 }]", "etc/test.yaml: backends[0].endpoint: required for an s3 backend"),
+        ("backends: [{ name: b, type: ftp }]", "etc/test.yaml: backends[0].type:"),
+        ("backends: [{ name: b, type: s3, endpoint: 'http://x', accessKeyId: { value: a, env: b } }]", "etc/test.yaml: backends[0].accessKeyId: exactly one of"),
+        ("sts: { accountId: 12 }", "etc/test.yaml: sts.accountId:"),
+    ])
+    func badConfigurationNamesFileAndField(yaml: String, expected: String) {
+        do {
+            _ = try validate(yaml)
+            Issue.record("accepted: \(yaml)")
+        } catch {
+            #expect(String(describing: error).hasPrefix(expected), "\(error)")
+        }
+    }
+
+    @Test func environmentOverridesListenAddresses() throws {
+        var config = try validate(Self.valid)
+        ConfigurationLoader.applyEnvironment(
+            &config, ["PORTCULLIS_STS_LISTEN": "0.0.0.0:1", "PORTCULLIS_S3_LISTEN": "[::1]:2", "PORTCULLIS_S3_ADMIN_LISTEN": "127.0.0.1:3"])
+        #expect(config.sts.listen == "0.0.0.0:1")
+        #expect(ListenAddress(parsing: config.s3.listen) == ListenAddress(host: "::1", port: 2))
+        #expect(config.s3.adminListen == "127.0.0.1:3")
+    }
+
+    @Test func secretsResolveFromEnvironmentAndValue() throws {
+        #expect(try SecretReference.environment("K").resolve(baseDirectory: ".", environment: ["K": "v"]) == "v")
+        #expect(throws: SecretResolutionError.self) { try SecretReference.environment("K").resolve(baseDirectory: ".", environment: [:]) }
+        #expect(try SecretReference.value("x").resolve(baseDirectory: ".", environment: [:]) == "x")
+    }
+
+    @Test func relativePathsResolveAgainstTheConfigurationDirectory() {
+        #expect(ConfigurationPaths.directory(of: "etc/dev.yaml") == "etc")
+        #expect(ConfigurationPaths.resolve("../policies/a.json", against: "etc") == "etc/../policies/a.json")
+        #expect(ConfigurationPaths.resolve("/abs", against: "etc") == "/abs")
+    }
+}

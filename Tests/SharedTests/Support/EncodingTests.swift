@@ -1,0 +1,62 @@
+import Testing
+
+@testable import Shared
+
+@Suite struct EncodingTests {
+    @Test func formDecodingTreatsPlusAsSpace() throws {
+        let pairs = try #require(FormURLEncoding.parse("Action=AssumeRole&Token=a%2Bb+c%0A&Empty=&Flag"))
+        #expect(pairs.map(\.name) == ["Action", "Token", "Empty", "Flag"])
+        #expect(pairs[1].value == "a+b c\n")
+        #expect(pairs[2].value == "")
+        #expect(pairs[3].value == "")
+    }
+
+    @Test(arguments: ["a=%", "a=%G1", "a=%C3%28"])
+    func malformedFormEncodingIsRejected(text: String) {
+        #expect(FormURLEncoding.parse(text) == nil)
+    }
+
+    @Test func base64URLRoundTrips() {
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            #expect(Base64URL.decode(Substring(Base64URL.encode(bytes))) == bytes)
+        }
+        #expect(Base64URL.decode("a=b") == nil)
+        #expect(Base64URL.decode("a+b/") == nil)
+    }
+
+    @Test func base32MatchesRFC4648() {
+        #expect(Base32.encode(Array("foobar".utf8)) == "MZXW6YTBOI")
+        #expect(Base32.encode(Array("f".utf8)) == "MY")
+    }
+
+    @Test func standardBase64MatchesFoundation() {
+        #expect(Base64.encode(Array("any carnal pleas".utf8)) == "YW55IGNhcm5hbCBwbGVhcw==")
+        #expect(Base64.encode(Array("any carnal pleasu".utf8)) == "YW55IGNhcm5hbCBwbGVhc3U=")
+    }
+
+    @Test func constantTimeEquality() {
+        #expect(ConstantTime.equals("abc", "abc"))
+        #expect(!ConstantTime.equals("abc", "abd"))
+        #expect(!ConstantTime.equals("abc", "abcd"))
+    }
+
+    @Test func xmlEscaping() {
+        #expect("a&b<c>\"d'".xmlEscaped == "a&amp;b&lt;c&gt;&quot;d&apos;")
+    }
+
+    @Test func timestamps() {
+        #expect(ISO8601.seconds(0) == "1970-01-01T00:00:00Z")
+        #expect(ISO8601.seconds(1_369_353_600) == "2013-05-24T00:00:00Z")
+        #expect(ISO8601.milliseconds(1_369_353_600, millis: 7) == "2013-05-24T00:00:00.007Z")
+    }
+
+    @Test func logRedactionRemovesCredentials() {
+        let target = "/b/k?X-Amz-Credential=ASIA%2F1&X-Amz-Signature=abc&X-Amz-Security-Token=tok&partNumber=1&Signature=x"
+        let redacted = LogRedaction.target(target)
+        #expect(!redacted.contains("abc"))
+        #expect(!redacted.contains("tok"))
+        #expect(redacted.contains("partNumber=1"))
+        #expect(redacted.contains("X-Amz-Signature=REDACTED"))
+    }
+}
