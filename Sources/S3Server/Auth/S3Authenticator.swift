@@ -17,8 +17,13 @@ struct S3Authenticator: Sendable {
         self.sigV4 = SigV4Verifier(options: .init(service: "s3", region: nil, maxClockSkewSeconds: Int64(maxClockSkewSeconds)))
     }
 
-    func authenticate(method: String, target: RequestTarget, rawTarget: String, headers: HTTPFields, now: Int64) throws(S3Error) -> AuthenticatedRequest {
-        let headerList = headers.map { (name: $0.name.rawName, value: $0.value) }
+    /// - Parameter authority: the `Host` the client sent (swift-http-types keeps it out of the
+    ///   header fields, as `:authority`); signatures are verified against exactly this value.
+    func authenticate(
+        method: String, target: RequestTarget, rawTarget: String, authority: String?, headers: HTTPFields, now: Int64
+    ) throws(S3Error) -> AuthenticatedRequest {
+        var headerList = headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority { headerList.insert((name: "host", value: authority), at: 0) }
         let authorization = headers[.authorization]
         let tokenHeader = headers[HTTPField.Name("x-amz-security-token")!]
 

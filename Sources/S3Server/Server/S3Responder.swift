@@ -116,7 +116,8 @@ struct S3Responder: Sendable {
         do {
             target = try RequestTarget(rawTarget)
             auth = try authenticator.authenticate(
-                method: request.method.rawValue, target: target, rawTarget: rawTarget, headers: request.headers, now: now)
+                method: request.method.rawValue, target: target, rawTarget: rawTarget, authority: request.head.authority,
+                headers: request.headers, now: now)
         } catch {
             throw RequestFailure(error: error)
         }
