@@ -23,6 +23,9 @@ struct BackendRequest: Sendable {
     let headers: HTTPFields
     /// Decoded body length (what the backend receives), when known.
     let contentLength: Int64?
+    /// The hex SHA-256 the client signed for the body, when it signed one; a proxy re-signs with
+    /// it so that the backend checks the body too.
+    let payloadSHA256: String?
     let requestID: String
 }
 

@@ -79,7 +79,9 @@ struct S3ProxyBackend: S3Backend {
         }
         let hasBody = operation.hasRequestBody && (request.contentLength ?? 0) > 0
         if operation.hasRequestBody { headers.append(("content-length", String(request.contentLength ?? 0))) }
-        let payloadHash = hasBody ? "UNSIGNED-PAYLOAD" : SigV4SigningKey.emptyPayloadSHA256
+        // The client's signed digest lets the backend verify the body as well; without one the
+        // body travels UNSIGNED-PAYLOAD and only our own length check applies.
+        let payloadHash = hasBody ? (request.payloadSHA256 ?? "UNSIGNED-PAYLOAD") : SigV4SigningKey.emptyPayloadSHA256
 
         var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
@@ -92,7 +94,14 @@ struct S3ProxyBackend: S3Backend {
         }
         for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
         if operation.hasRequestBody {
-            outgoing.body = .stream(body, length: .known(request.contentLength ?? 0))
+            // Pull the first verified buffer before contacting the backend: a body that fails
+            // verification within its first buffer (every small body) never reaches it, and a
+            // backend never sees a request whose body ends before it began (SeaweedFS stores
+            // such a request as an empty object).
+            var iterator = body.makeAsyncIterator()
+            let first = try await iterator.next()
+            outgoing.body = .stream(
+                PrefetchedBody(first: first, rest: PrefetchedBody.IteratorBox(iterator)), length: .known(request.contentLength ?? 0))
         }
 
         // The whole-request deadline is generous; stalled peers are caught by the read timeout.

@@ -161,6 +161,11 @@ struct S3Responder: Sendable {
         if let contentLength, contentLength > 5 * 1024 * 1024 * 1024 {
             throw fail(.entityTooLarge)
         }
+        var expectedMD5: [UInt8]?
+        if operation.hasRequestBody, let contentMD5 = request.headers[HTTPField.Name("Content-MD5")!] {
+            guard let digest = Base64URL.decodeStandard(contentMD5), digest.count == 16 else { throw fail(.invalidDigest) }
+            expectedMD5 = digest
+        }
         guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
             throw fail(.noSuchBucket(operation.bucket ?? ""))
         }
@@ -173,10 +178,11 @@ struct S3Responder: Sendable {
             }
         }
         let body = VerifiedRequestBody(
-            base: request.body, expectation: auth.payload, expectedLength: contentLength ?? 0, outcome: outcome)
+            base: request.body, expectation: auth.payload, expectedLength: contentLength ?? 0, expectedMD5: expectedMD5,
+            outcome: outcome)
         let backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
-            contentLength: contentLength, requestID: requestID)
+            contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
         var response: BackendResponse
         do {
             response = try await backend.handle(backendRequest, body: body)
@@ -197,6 +203,7 @@ struct S3Responder: Sendable {
     private func bodyError(_ outcome: BodyOutcome) -> S3Error? {
         switch outcome.current {
         case .failed(.sha256Mismatch): .contentSHA256Mismatch
+        case .failed(.md5Mismatch): .badDigest
         case .failed(.tooShort), .failed(.tooLong): .incompleteBody
         case .clientAborted: .incompleteBody
         default: nil

@@ -1,8 +1,8 @@
 import Crypto
 import NIOCore
 
-/// Checks a request body against what the client signed while the body streams, and holds
-/// back the last buffer until the check has passed.
+/// Checks a request body against what the client signed (and its `Content-MD5`) while the body
+/// streams, and holds back the last buffer until the checks have passed.
 ///
 /// Because the final bytes are released only after the SHA-256 (and length) matched, a backend
 /// that receives a `Content-Length` body never sees a complete body that fails the check, so it
@@ -13,23 +13,34 @@ struct PayloadVerifier {
         case unsigned
         /// A hex SHA-256 the body must hash to (lowercase, 64 characters).
         case sha256(String)
+
+        /// The signed hex digest, if any.
+        var sha256: String? {
+            if case .sha256(let hex) = self { return hex }
+            return nil
+        }
     }
 
     enum Failure: Error, Equatable {
         case sha256Mismatch
+        case md5Mismatch
         case tooShort
         case tooLong
     }
 
     private let expectation: Expectation
     private let expectedLength: Int64?
+    /// The decoded `Content-MD5`, when the client sent one.
+    private let expectedMD5: [UInt8]?
     private var hasher = SHA256()
+    private var md5 = Insecure.MD5()
     private var received: Int64 = 0
     private var pending: ByteBuffer?
 
-    init(expectation: Expectation, expectedLength: Int64?) {
+    init(expectation: Expectation, expectedLength: Int64?, expectedMD5: [UInt8]? = nil) {
         self.expectation = expectation
         self.expectedLength = expectedLength
+        self.expectedMD5 = expectedMD5
     }
 
     /// Takes the next buffer; returns the buffer that may now be released downstream.
@@ -40,6 +51,9 @@ struct PayloadVerifier {
         if let expectedLength, received > expectedLength { throw .tooLong }
         if case .sha256 = expectation {
             buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+        }
+        if expectedMD5 != nil {
+            buffer.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
         }
         let release = pending
         pending = buffer
@@ -52,6 +66,9 @@ struct PayloadVerifier {
         if case .sha256(let expected) = expectation {
             let digest = hasher.finalize()
             guard Self.hex(digest) == expected else { throw .sha256Mismatch }
+        }
+        if let expectedMD5 {
+            guard Array(md5.finalize()) == expectedMD5 else { throw .md5Mismatch }
         }
         defer { pending = nil }
         return pending

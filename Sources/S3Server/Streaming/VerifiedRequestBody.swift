@@ -12,6 +12,7 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     let base: Base
     let expectation: PayloadVerifier.Expectation
     let expectedLength: Int64?
+    var expectedMD5: [UInt8]? = nil
     let outcome: BodyOutcome
 
     struct AsyncIterator: AsyncIteratorProtocol {
@@ -55,7 +56,7 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(
             base: base.makeAsyncIterator(),
-            verifier: PayloadVerifier(expectation: expectation, expectedLength: expectedLength),
+            verifier: PayloadVerifier(expectation: expectation, expectedLength: expectedLength, expectedMD5: expectedMD5),
             outcome: outcome)
     }
 }

@@ -20,6 +20,8 @@ public enum Observability {
         }
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        // Present from the first scrape, so that a scraper sees the process before any request.
+        Gauge(label: "portcullis_build_info", dimensions: [("version", Portcullis.version)]).record(1)
         return registry
     }
 

@@ -55,4 +55,18 @@ import Testing
         #expect(run([], .sha256(empty), length: 0).error == nil)
         #expect(run([], .sha256(Self.sha), length: 0).error == .sha256Mismatch)
     }
+
+    @Test func contentMD5IsCheckedBeforeTheTailIsReleased() {
+        let md5 = Array(Insecure.MD5.hash(data: Self.body))
+        var good = PayloadVerifier(expectation: .unsigned, expectedLength: Int64(Self.body.count), expectedMD5: md5)
+        #expect(throws: Never.self) {
+            _ = try good.receive(ByteBuffer(bytes: Self.body))
+            #expect(try good.finish() != nil)
+        }
+        var bad = PayloadVerifier(expectation: .unsigned, expectedLength: Int64(Self.body.count), expectedMD5: Array(repeating: 0, count: 16))
+        #expect(throws: PayloadVerifier.Failure.md5Mismatch) {
+            #expect(try bad.receive(ByteBuffer(bytes: Self.body)) == nil)
+            _ = try bad.finish()
+        }
+    }
 }

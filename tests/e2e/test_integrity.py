@@ -1,0 +1,74 @@
+"""A body that fails its integrity check never becomes an object, on either backend."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+import requests
+from botocore.auth import S3SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from portcullis import REGION, s3_client, signed_request
+
+
+def send_signed_for(url: str, creds: dict, signed_body: bytes, sent_body: bytes, headers: dict | None = None):
+    """Signs the request for `signed_body` but sends `sent_body` (same length)."""
+    request = AWSRequest(method="PUT", url=url, data=signed_body, headers=dict(headers or {}))
+    S3SigV4Auth(Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]), "s3", REGION).add_auth(request)
+    return requests.put(url, data=sent_body, headers=dict(request.headers.items()), timeout=60)
+
+
+def object_status(deployment, creds, bucket: str, key: str) -> int:
+    return signed_request("HEAD", f"{deployment.s3_url}/{bucket}/{key}", creds).status_code
+
+
+@pytest.fixture
+def bucket(deployment, creds, bucket_name):
+    s3_client(deployment, creds).create_bucket(Bucket=bucket_name)
+    return bucket_name
+
+
+@pytest.mark.parametrize("size", [10, 3 * 1024 * 1024])
+def test_sha256_mismatch_leaves_no_object(deployment, creds, bucket, size):
+    good = b"a" * size
+    corrupted = good[:-1] + b"b"  # only the very last byte differs
+    url = f"{deployment.s3_url}/{bucket}/corrupt.bin"
+    response = send_signed_for(url, creds, good, corrupted)
+    assert response.status_code == 400, response.text
+    assert "<Code>XAmzContentSHA256Mismatch</Code>" in response.text
+    assert object_status(deployment, creds, bucket, "corrupt.bin") == 404
+
+
+def test_sha256_mismatch_keeps_the_previous_version(deployment, creds, bucket):
+    s3 = s3_client(deployment, creds)
+    s3.put_object(Bucket=bucket, Key="keep.bin", Body=b"original")
+    url = f"{deployment.s3_url}/{bucket}/keep.bin"
+    response = send_signed_for(url, creds, b"replaced", b"replacex")
+    assert response.status_code == 400
+    assert s3.get_object(Bucket=bucket, Key="keep.bin")["Body"].read() == b"original"
+
+
+def test_content_md5_mismatch_is_bad_digest(deployment, creds, bucket):
+    body = b"payload" * 1000
+    wrong = base64.b64encode(hashlib.md5(b"something else").digest()).decode()
+    response = signed_request("PUT", f"{deployment.s3_url}/{bucket}/md5.bin", creds, body=body, headers={"Content-MD5": wrong})
+    assert response.status_code == 400, response.text
+    assert "<Code>BadDigest</Code>" in response.text
+    assert object_status(deployment, creds, bucket, "md5.bin") == 404
+
+
+def test_malformed_content_md5_is_invalid_digest(deployment, creds, bucket):
+    response = signed_request("PUT", f"{deployment.s3_url}/{bucket}/md5.bin", creds, body=b"x", headers={"Content-MD5": "not-base64!"})
+    assert response.status_code == 400
+    assert "<Code>InvalidDigest</Code>" in response.text
+
+
+def test_correct_content_md5_is_accepted(deployment, creds, bucket):
+    body = b"payload" * 1000
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    response = signed_request("PUT", f"{deployment.s3_url}/{bucket}/md5ok.bin", creds, body=body, headers={"Content-MD5": md5})
+    assert response.status_code == 200, response.text
+    assert response.headers["ETag"].strip('"') == hashlib.md5(body).hexdigest()
