@@ -140,4 +140,21 @@ import Testing
         #expect(frozen["email"] == ["a@b"])
         #expect(frozen.count <= 50)
     }
+
+    @Test func claimsAndTagsDifferingOnlyInCaseAreDropped() {
+        let frozen = FrozenClaims.freeze(["sub": .string("alice"), "Sub": .string("admin"), "email": .string("a@b")])
+        #expect(frozen["sub"] == nil)
+        #expect(frozen["Sub"] == nil)
+        #expect(frozen["email"] == ["a@b"])
+        let tags = SessionTagsClaim.parse(.object(["principal_tags": .object(["team": .string("a"), "Team": .string("b"), "x": .string("y")])]))
+        #expect(tags?.tags == ["x": "y"])
+    }
+
+    @Test func frozenClaimsStayWithinTheirByteBudget() {
+        var claims: [String: JSONValue] = [:]
+        for i in 0..<40 { claims["c\(i)"] = .array((0..<20).map { _ in .string(String(repeating: "g", count: 200)) }) }
+        let frozen = FrozenClaims.freeze(claims)
+        let size = frozen.reduce(0) { $0 + $1.key.utf8.count + $1.value.reduce(0) { $0 + $1.utf8.count + 3 } }
+        #expect(size <= FrozenClaims.maximumBytes)
+    }
 }

@@ -65,7 +65,7 @@ struct S3Authenticator: Sendable {
         switch auth.defaultPayloadHash ?? "UNSIGNED-PAYLOAD" {
         case "UNSIGNED-PAYLOAD":
             payload = .unsigned
-        case let hash where SigV4Hex.isSHA256Hex(hash):
+        case let hash where Hex.isSHA256Hex(hash):
             payload = .sha256(hash.lowercased())
         case let mode:
             throw .notImplemented("x-amz-content-sha256: \(mode) (streaming uploads are not supported yet)")
@@ -81,7 +81,9 @@ struct S3Authenticator: Sendable {
         _ auth: SigV2Authorization, method: String, target: RequestTarget, headers: [(name: String, value: String)], now: Int64
     ) throws(S3Error) -> AuthenticatedRequest {
         let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
-        let dateValue: String
+        // Candidate values for the Date line: AWS's rule first; botocore's HmacV1Auth signs the
+        // Date header even when x-amz-date is present, so that is tried second.
+        var dateValues: [String] = []
         switch auth.location {
         case .query(let expires):
             if now > expires {
@@ -89,16 +91,35 @@ struct S3Authenticator: Sendable {
                     "AccessDenied", "Request has expired", status: 403,
                     details: [("Expires", ISO8601.seconds(expires)), ("ServerTime", ISO8601.seconds(now))])
             }
-            dateValue = String(expires)
+            dateValues = [String(expires)]
         case .header:
             // With x-amz-date the Date line is empty and x-amz-date is signed as an amz header.
-            let hasAmzDate = headers.contains { $0.name.lowercased() == "x-amz-date" }
-            dateValue = hasAmzDate ? "" : (headers.first { $0.name.lowercased() == "date" }?.value ?? "")
+            let amzDate = headers.first { $0.name.lowercased() == "x-amz-date" }?.value
+            let date = headers.first { $0.name.lowercased() == "date" }?.value
+            dateValues = amzDate == nil ? [date ?? ""] : ["", date].compactMap { $0 }
+            // The same replay window as SigV4 header auth.
+            guard let signedAt = (amzDate ?? date).flatMap(HTTPDate.parse) else {
+                throw S3Error.accessDenied("AWS authentication requires a valid Date or x-amz-date header")
+            }
+            if abs(now - signedAt) > maxClockSkewSeconds {
+                throw S3Error(
+                    "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", status: 403,
+                    details: [
+                        ("RequestTime", amzDate ?? date ?? ""), ("ServerTime", ISO8601.seconds(now)),
+                        ("MaxAllowedSkewMilliseconds", String(maxClockSkewSeconds * 1000)),
+                    ])
+            }
         }
-        let stringToSign = SigV2StringToSign.build(
-            method: method, rawPath: String(target.rawPath), query: target.query, headers: headers,
-            dateValue: dateValue, securityToken: auth.securityToken, isPresigned: auth.location != .header)
-        guard SigV2StringToSign.isValid(auth.signature, stringToSign: stringToSign, secret: session.secretAccessKey) else {
+        let stringsToSign = dateValues.map { dateValue in
+            SigV2StringToSign.build(
+                method: method, rawPath: String(target.rawPath), query: target.query, headers: headers,
+                dateValue: dateValue, securityToken: auth.securityToken, isPresigned: auth.location != .header)
+        }
+        let stringToSign = stringsToSign[0]
+        let valid = stringsToSign.reduce(false) { found, candidate in
+            SigV2StringToSign.isValid(auth.signature, stringToSign: candidate, secret: session.secretAccessKey) || found
+        }
+        guard valid else {
             throw S3Error(
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the signature you provided. Check your key and signing method.",

@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOConcurrencyHelpers
 import Shared
 
 /// Decides whether an authenticated session may perform a classified operation: the role's
@@ -6,6 +7,13 @@ import Shared
 struct S3Authorizer: Sendable {
     let roles: RoleCatalog
     let region: String
+    /// Session policies travel in the token; each distinct one is parsed once, not per request.
+    let sessionPolicies = SessionPolicyCache()
+
+    init(roles: RoleCatalog, region: String) {
+        self.roles = roles
+        self.region = region
+    }
 
     /// Request facts that condition keys draw on.
     struct RequestFacts: Sendable {
@@ -26,7 +34,7 @@ struct S3Authorizer: Sendable {
         }
         let sessionPolicies: [Policy]?
         if let text = auth.session.pol {
-            guard let policy = try? Policy(json: text, source: "session policy", kind: .identity) else { throw .accessDenied() }
+            guard let policy = self.sessionPolicies.policy(for: text) else { throw .accessDenied() }
             sessionPolicies = [policy]
         } else {
             sessionPolicies = nil
@@ -63,5 +71,22 @@ struct S3Authorizer: Sendable {
         values["jwt:iss"] = [session.oiss]
         values["jwt:aud"] = [session.oaud]
         return values
+    }
+}
+
+/// Parsed session policies by their text, bounded: a flood of distinct policies only costs parsing.
+final class SessionPolicyCache: Sendable {
+    private let entries = NIOLockedValueBox<[String: Policy]>([:])
+    static let capacity = 1024
+
+    /// The parsed policy, or nil when the text is not a valid policy (the session then gets no access).
+    func policy(for text: String) -> Policy? {
+        if let cached = entries.withLockedValue({ $0[text] }) { return cached }
+        guard let policy = try? Policy(json: text, source: "session policy", kind: .identity) else { return nil }
+        entries.withLockedValue { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[text] = policy
+        }
+        return policy
     }
 }

@@ -21,22 +21,40 @@ struct S3ProxyBackend: S3Backend {
     let client: HTTPClient
     let logger: Logger
 
-    /// Client headers that must not reach the backend: hop-by-hop headers, and the client's own
-    /// authentication, which is replaced by ours.
-    static let droppedRequestHeaders: Set<String> = [
-        "host", "authorization", "connection", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer",
-        "transfer-encoding", "upgrade", "expect", "content-length", "x-amz-date", "x-amz-content-sha256",
-        "x-amz-security-token", "x-amz-decoded-content-length",
+    /// Client headers forwarded to the backend: the S3 request headers of the operations we
+    /// classify, and nothing else. Anything else could switch on a backend feature (MinIO's
+    /// `X-Minio-Force-Delete`, snowball auto-extract) that no policy was asked about.
+    static let forwardedRequestHeaders: Set<String> = [
+        "content-type", "content-md5", "content-encoding", "content-disposition", "content-language", "cache-control",
+        "expires", "range", "if-match", "if-none-match", "if-modified-since", "if-unmodified-since",
+        "x-amz-acl", "x-amz-storage-class", "x-amz-tagging", "x-amz-metadata-directive", "x-amz-tagging-directive",
+        "x-amz-website-redirect-location", "x-amz-request-payer", "x-amz-expected-bucket-owner",
+        "x-amz-source-expected-bucket-owner", "x-amz-bypass-governance-retention", "x-amz-object-ownership",
+        "x-amz-bucket-object-lock-enabled", "x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm",
+        "x-amz-checksum-mode", "x-amz-copy-source-range", "x-amz-copy-source-if-match", "x-amz-copy-source-if-none-match",
+        "x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-unmodified-since",
+    ]
+    static let forwardedRequestHeaderPrefixes = [
+        "x-amz-meta-", "x-amz-grant-", "x-amz-server-side-encryption", "x-amz-checksum-", "x-amz-object-lock-",
+        "x-amz-copy-source-server-side-encryption",
     ]
     static let droppedResponseHeaders: Set<String> = [
         "connection", "keep-alive", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade",
         "x-amz-request-id", "x-amz-id-2", "server",
     ]
-    /// Query parameters that authenticate the client's request; never forwarded.
-    static let authenticationParameters: Set<String> = [
-        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
-        "X-Amz-Security-Token", "AWSAccessKeyId", "Signature", "Expires", "x-amz-security-token",
+    /// Query parameters forwarded to the backend: those of the operations we classify. The
+    /// client's authentication parameters and unknown ones (rclone's `x-id`) stay here.
+    static let forwardedParameters: Set<String> = [
+        "prefix", "delimiter", "max-keys", "marker", "encoding-type", "list-type", "continuation-token", "start-after",
+        "fetch-owner", "versionId", "partNumber", "uploadId", "uploads", "max-parts", "part-number-marker", "max-uploads",
+        "key-marker", "upload-id-marker", "location", "response-cache-control", "response-content-disposition",
+        "response-content-encoding", "response-content-language", "response-content-type", "response-expires",
     ]
+
+    static func forwards(header name: String) -> Bool {
+        forwardedRequestHeaders.contains(name)
+            || (forwardedRequestHeaderPrefixes.contains { name.hasPrefix($0) } && !name.hasPrefix("x-amz-meta-snowball"))
+    }
 
     init(settings: BackendSettings, credentials: (String, String)?, logger: Logger) throws {
         self.name = settings.name
@@ -70,12 +88,24 @@ struct S3ProxyBackend: S3Backend {
             path += SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true)
             if let key = operation.key { path += "/" + SigV4PercentEncoding.uriEncode(key, encodeSlash: false) }
         }
+        if operation.name == .deleteBucket, let bucket = operation.bucket, try await !isEmpty(bucket: bucket) {
+            // Some backends (SeaweedFS) delete a non-empty bucket with everything in it, which
+            // would bypass any Deny on s3:DeleteObject; S3 refuses.
+            throw S3Error("BucketNotEmpty", "The bucket you tried to delete is not empty", status: 409, details: [("BucketName", bucket)])
+        }
         let query = request.target.query
-            .filter { !Self.authenticationParameters.contains($0.name) }
+            .filter { Self.forwardedParameters.contains($0.name) }
             .map { (name: $0.name, value: $0.value ?? "") }
         var headers: [(name: String, value: String)] = [("host", hostHeader)]
-        for field in request.headers where !Self.droppedRequestHeaders.contains(field.name.canonicalName) {
+        for field in request.headers where Self.forwards(header: field.name.canonicalName) {
             headers.append((field.name.canonicalName, field.value))
+        }
+        if let source = operation.copySource {
+            // Forward the source exactly as it was authorised, in canonical encoding.
+            var value = "/" + SigV4PercentEncoding.uriEncode(source.bucket, encodeSlash: true) + "/"
+                + SigV4PercentEncoding.uriEncode(source.key, encodeSlash: false)
+            if let version = source.versionID { value += "?versionId=" + SigV4PercentEncoding.uriEncode(version, encodeSlash: true) }
+            headers.append(("x-amz-copy-source", value))
         }
         let hasBody = operation.hasRequestBody && (request.contentLength ?? 0) > 0
         if operation.hasRequestBody { headers.append(("content-length", String(request.contentLength ?? 0))) }
@@ -118,22 +148,35 @@ struct S3ProxyBackend: S3Backend {
     }
 
     func listBuckets() async throws -> [BucketSummary] {
+        let body = try await get(path: "/", query: [])
+        return BucketListParser.parse(body)
+    }
+
+    /// Whether a bucket holds no object (a one-key listing).
+    func isEmpty(bucket: String) async throws -> Bool {
+        let body = try await get(
+            path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("list-type", "2"), ("max-keys", "1")])
+        return !String(decoding: body, as: UTF8.self).contains("<Contents>")
+    }
+
+    /// A small signed GET of our own (not on a client's behalf), answered 200 or failing.
+    private func get(path: String, query: [(name: String, value: String)]) async throws -> [UInt8] {
         var headers: [(name: String, value: String)] = [("host", hostHeader)]
-        var outgoing = HTTPClientRequest(url: endpoint + "/")
+        var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
         if let credentials {
             let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
             headers += signer.sign(
-                method: "GET", path: "/", headers: headers, payloadHash: SigV4SigningKey.emptyPayloadSHA256,
+                method: "GET", path: path, query: query, headers: headers, payloadHash: SigV4SigningKey.emptyPayloadSHA256,
                 date: AmzDate(epochSeconds: ISO8601.now())).headersToAdd
         }
         for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
         let response = try await client.execute(outgoing, timeout: .seconds(30), logger: logger)
         let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
         guard response.status == .ok else {
-            logger.warning("backend ListBuckets failed", metadata: ["backend": .string(name), "status": "\(response.status.code)"])
+            logger.warning("backend request failed", metadata: ["backend": .string(name), "path": .string(path), "status": "\(response.status.code)"])
             throw S3Error.serviceUnavailable
         }
-        return BucketListParser.parse(Array(body.readableBytesView))
+        return Array(body.readableBytesView)
     }
 
     /// The wire query: the same encoding and order as the canonical query we sign.

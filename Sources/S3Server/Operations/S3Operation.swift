@@ -34,6 +34,15 @@ struct S3Operation: Sendable {
     let permissions: [Permission]
     /// Operation-specific condition keys (`s3:prefix`, `s3:x-amz-copy-source`, …).
     let conditionValues: [String: [String]]
+    /// CopyObject and UploadPartCopy: the source, exactly as authorised.
+    var copySource: CopySource? = nil
+
+    /// A parsed `x-amz-copy-source`.
+    struct CopySource: Sendable, Equatable {
+        let bucket: String
+        let key: String
+        let versionID: String?
+    }
 
     /// Whether the request carries a body the backend consumes.
     var hasRequestBody: Bool {

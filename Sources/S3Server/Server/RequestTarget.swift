@@ -35,6 +35,12 @@ struct RequestTarget: Sendable {
                 }
             }
         }
+        // One value per parameter: a policy must see the same value the backend acts on, and
+        // backends disagree on which of several values wins.
+        var seen = Set<String>()
+        for (name, _) in query where !seen.insert(name).inserted {
+            throw S3Error.invalidArgument("The query parameter \(name) was given more than once.", name: name)
+        }
         self.query = query
     }
 
@@ -55,6 +61,11 @@ struct RequestTarget: Sendable {
         let rawBucket = slash.map { path[..<$0] } ?? path
         guard let bucket = PercentDecoding.decode(rawBucket, plusAsSpace: false), !bucket.isEmpty else {
             throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400)
+        }
+        // A name outside S3's rules (`a%2Fb`, `..`) could be read differently by a backend than
+        // by the policy check; such a bucket cannot exist, so refuse it here.
+        guard BucketName.isValid(bucket) else {
+            throw S3Error("InvalidBucketName", "The specified bucket is not valid.", status: 400, details: [("BucketName", bucket)])
         }
         guard let slash else { return (bucket, nil) }
         let rawKey = path[path.index(after: slash)...]

@@ -169,6 +169,10 @@ struct S3Responder: Sendable {
         guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
             throw fail(.noSuchBucket(operation.bucket ?? ""))
         }
+        if let source = operation.copySource, router.backend(for: source.bucket)?.name != backend.name {
+            // The copy runs on the destination's backend; a source elsewhere is a different bucket.
+            throw fail(.notImplemented("copying between backends"))
+        }
         // Authenticated and authorised: only now invite the body.
         if request.headers[.expect]?.lowercased() == "100-continue" {
             do {

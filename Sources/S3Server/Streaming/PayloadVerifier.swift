@@ -1,5 +1,6 @@
 import Crypto
 import NIOCore
+import Shared
 
 /// Checks a request body against what the client signed (and its `Content-MD5`) while the body
 /// streams, and holds back the last buffer until the checks have passed.
@@ -65,23 +66,12 @@ struct PayloadVerifier {
         if let expectedLength, received != expectedLength { throw received < expectedLength ? .tooShort : .tooLong }
         if case .sha256(let expected) = expectation {
             let digest = hasher.finalize()
-            guard Self.hex(digest) == expected else { throw .sha256Mismatch }
+            guard Hex.encode(digest) == expected else { throw .sha256Mismatch }
         }
         if let expectedMD5 {
             guard Array(md5.finalize()) == expectedMD5 else { throw .md5Mismatch }
         }
         defer { pending = nil }
         return pending
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let table = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(table[Int(byte >> 4)])
-            out.append(table[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

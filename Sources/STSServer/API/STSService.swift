@@ -72,11 +72,6 @@ struct STSService: Sendable {
         guard let role = roles.role(arn: roleARN) else {
             throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
         }
-        let duration = requestedDuration ?? min(defaultDuration, role.maxSessionDuration)
-        if duration > role.maxSessionDuration {
-            throw .validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
-        }
-
         let tags = SessionTagsClaim.parse(identity.claims["https://aws.amazon.com/tags"])
         let trust = TrustPolicyContext.make(
             identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName,
@@ -85,6 +80,12 @@ struct STSService: Sendable {
         guard decision.isAllowed else {
             logger.info("trust policy denied", metadata: ["role": .string(roleARN), "decision": .string(decision.description)])
             throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
+        }
+
+        // Only after the trust policy: otherwise anyone with a token could probe which roles exist.
+        let duration = requestedDuration ?? min(defaultDuration, role.maxSessionDuration)
+        if duration > role.maxSessionDuration {
+            throw .validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
 
         var packedPolicySize: Int?

@@ -14,7 +14,9 @@ public enum LogRedaction {
         let query = target[target.index(after: question)...]
         let redacted = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> Substring in
             let name = pair.split(separator: "=", maxSplits: 1).first ?? pair
-            return sensitiveParameters.contains(name.lowercased()) ? Substring(name + "=REDACTED") : pair
+            // Match the decoded name: `X-Amz-Security%2DToken` authenticates like the plain one.
+            let decoded = FormURLEncoding.decode(name.utf8) ?? String(name)
+            return sensitiveParameters.contains(decoded.lowercased()) ? Substring(name + "=REDACTED") : pair
         }
         return path + "?" + redacted.joined(separator: "&")
     }

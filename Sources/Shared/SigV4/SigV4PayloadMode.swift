@@ -26,7 +26,7 @@ public enum SigV4PayloadMode: Sendable, Hashable {
         case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD": self = .streamingECDSA(trailer: false)
         case "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD-TRAILER": self = .streamingECDSA(trailer: true)
         default:
-            guard SigV4Hex.isSHA256Hex(headerValue) else { return nil }
+            guard Hex.isSHA256Hex(headerValue) else { return nil }
             self = .sha256(String(headerValue))
         }
     }

@@ -81,8 +81,8 @@ public enum SigV4PercentEncoding {
                 let first = bytes.index(after: index)
                 if first != bytes.endIndex {
                     let second = bytes.index(after: first)
-                    if second != bytes.endIndex, let high = SigV4Hex.nibble(bytes[first]),
-                        let low = SigV4Hex.nibble(bytes[second])
+                    if second != bytes.endIndex, let high = Hex.nibble(bytes[first]),
+                        let low = Hex.nibble(bytes[second])
                     {
                         result.append(high << 4 | low)
                         index = bytes.index(after: second)

@@ -34,7 +34,7 @@ public struct SigV4SigningKey: Sendable {
 
     /// Lowercase-hex HMAC-SHA256 of `stringToSign`: the signature.
     public func signature(for stringToSign: String) -> String {
-        SigV4Hex.encode(mac(stringToSign))
+        Hex.encode(mac(stringToSign))
     }
 
     /// Whether `provided` is the signature of `stringToSign`, compared in constant time.
@@ -49,12 +49,12 @@ public struct SigV4SigningKey: Sendable {
 
     /// Lowercase-hex SHA-256 of UTF-8 `text` (canonical-request hashes, empty-body hash).
     public static func sha256Hex(_ text: String) -> String {
-        SigV4Hex.encode(SHA256.hash(data: Array(text.utf8)))
+        Hex.encode(SHA256.hash(data: Array(text.utf8)))
     }
 
     /// Lowercase-hex SHA-256 of `bytes`.
     public static func sha256Hex(bytes: [UInt8]) -> String {
-        SigV4Hex.encode(SHA256.hash(data: bytes))
+        Hex.encode(SHA256.hash(data: bytes))
     }
 
     /// `e3b0c442…b855`, the SHA-256 of an empty payload.

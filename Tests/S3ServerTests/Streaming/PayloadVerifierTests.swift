@@ -1,3 +1,4 @@
+import Shared
 import Crypto
 import NIOCore
 import Testing
@@ -8,7 +9,7 @@ import Testing
 /// whole body matched, at every split of the body into buffers.
 @Suite struct PayloadVerifierTests {
     static let body = Array("The quick brown fox jumps over the lazy dog".utf8)
-    static let sha = PayloadVerifier.hex(SHA256.hash(data: body))
+    static let sha = Hex.encode(SHA256.hash(data: body))
 
     func run(_ chunks: [[UInt8]], _ expectation: PayloadVerifier.Expectation, length: Int64?) -> (released: [UInt8], error: PayloadVerifier.Failure?) {
         var verifier = PayloadVerifier(expectation: expectation, expectedLength: length)
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func emptyBodyHashesToTheEmptyDigest() {
-        let empty = PayloadVerifier.hex(SHA256.hash(data: [UInt8]()))
+        let empty = Hex.encode(SHA256.hash(data: [UInt8]()))
         #expect(run([], .sha256(empty), length: 0).error == nil)
         #expect(run([], .sha256(Self.sha), length: 0).error == .sha256Mismatch)
     }

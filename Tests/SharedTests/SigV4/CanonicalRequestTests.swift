@@ -140,12 +140,12 @@ struct CanonicalRequestTests {
     }
 
     @Test func hex() {
-        #expect(SigV4Hex.encode([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
-        #expect(SigV4Hex.decode("000FA5ff") == [0x00, 0x0f, 0xa5, 0xff])
-        #expect(SigV4Hex.decode("abc") == nil)
-        #expect(SigV4Hex.decode("zz") == nil)
-        #expect(SigV4Hex.isSHA256Hex(SigV4SigningKey.emptyPayloadSHA256))
-        #expect(!SigV4Hex.isSHA256Hex("UNSIGNED-PAYLOAD"))
+        #expect(Hex.encode([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+        #expect(Hex.decode("000FA5ff") == [0x00, 0x0f, 0xa5, 0xff])
+        #expect(Hex.decode("abc") == nil)
+        #expect(Hex.decode("zz") == nil)
+        #expect(Hex.isSHA256Hex(SigV4SigningKey.emptyPayloadSHA256))
+        #expect(!Hex.isSHA256Hex("UNSIGNED-PAYLOAD"))
         #expect(SigV4SigningKey.sha256Hex("") == SigV4SigningKey.emptyPayloadSHA256)
     }
 

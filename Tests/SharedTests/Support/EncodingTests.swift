@@ -58,5 +58,18 @@ import Testing
         #expect(!redacted.contains("tok"))
         #expect(redacted.contains("partNumber=1"))
         #expect(redacted.contains("X-Amz-Signature=REDACTED"))
+        #expect(!LogRedaction.target("/b?X-Amz-Security%2DToken=secret").contains("secret"))
+    }
+}
+
+@Suite struct HTTPDateTests {
+    @Test func parsesIMFFixdate() {
+        #expect(HTTPDate.parse("Tue, 14 Nov 2023 22:13:20 GMT") == 1_700_000_000)
+        #expect(HTTPDate.parse("Thu, 01 Jan 1970 00:00:00 GMT") == 0)
+    }
+
+    @Test(arguments: ["", "Tue, 14 Nov 2023 22:13:20 UTC", "Tue, 14 Foo 2023 22:13:20 GMT", "Tue, 14 Nov 2023 25:13:20 GMT", "2023-11-14T22:13:20Z"])
+    func rejectsOtherForms(text: String) {
+        #expect(HTTPDate.parse(text) == nil)
     }
 }

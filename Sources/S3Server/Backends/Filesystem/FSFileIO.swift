@@ -1,3 +1,4 @@
+import Shared
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -180,7 +181,7 @@ enum FSFileIO {
     static func randomHex() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return FSHex.encode(bytes)
+        return Hex.encode(bytes)
     }
 }
 

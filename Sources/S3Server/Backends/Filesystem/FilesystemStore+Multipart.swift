@@ -1,3 +1,4 @@
+import Shared
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -107,7 +108,7 @@ extension FilesystemStore {
             FSObjectRecord(
                 key: key,
                 size: size,
-                etag: "\"" + FSHex.encode(digest) + "\"",
+                etag: "\"" + Hex.encode(digest) + "\"",
                 lastModifiedMillis: FSObjectRecord.nowMillis(),
                 partNumber: partNumber
             )
@@ -179,11 +180,11 @@ extension FilesystemStore {
             for part in parts {
                 // One hop per part; the part is re-checked, as it may have been re-uploaded since.
                 let record = try await io { try Self.appendPart(directory: directory, part: part, to: fd, tempPath: tempPath) }
-                guard let md5 = FSHex.decode(Self.unquoted(record.etag)[...]) else { throw S3StoreError.invalidPart() }
+                guard let md5 = Hex.decode(Self.unquoted(record.etag)[...]) else { throw S3StoreError.invalidPart() }
                 digests += md5
                 total += record.size
             }
-            let etag = "\"" + FSHex.encode(Insecure.MD5.hash(data: digests)) + "-\(parts.count)\""
+            let etag = "\"" + Hex.encode(Insecure.MD5.hash(data: digests)) + "-\(parts.count)\""
             let record = FSObjectRecord(
                 key: key,
                 size: total,

@@ -1,3 +1,4 @@
+import Shared
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -48,7 +49,7 @@ extension FilesystemStore {
             FSObjectRecord(
                 key: key,
                 size: size,
-                etag: "\"" + FSHex.encode(digest) + "\"",
+                etag: "\"" + Hex.encode(digest) + "\"",
                 lastModifiedMillis: FSObjectRecord.nowMillis(),
                 metadata: metadata
             )

@@ -1,3 +1,4 @@
+import Shared
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -81,7 +82,7 @@ struct FilesystemStore: Sendable {
 
     /// The file that holds the object `key`: a digest of the key, never the key itself.
     func objectPath(bucket: String, key: String) -> String {
-        let hex = FSHex.encode(SHA256.hash(data: Array(key.utf8)))
+        let hex = Hex.encode(SHA256.hash(data: Array(key.utf8)))
         return bucketPath(bucket) + "/objects/" + hex.prefix(2) + "/" + hex + ".obj"
     }
 

@@ -3,7 +3,7 @@
 /// SigV4 puts lowercase hex of SHA-256 digests and HMACs into every canonical request, string to
 /// sign and signature. `String(format: "%02x")` per byte costs ~80 µs per digest on Linux; this
 /// table-driven encoder writes straight into the string's storage (~230 ns).
-public enum SigV4Hex {
+public enum Hex {
     @usableFromInline
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
