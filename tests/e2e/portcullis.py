@@ -270,7 +270,7 @@ class Deployment:
         cfg: dict[str, Any] = {
             "sts": {"listen": f"127.0.0.1:{self.sts_port}", "accountId": ACCOUNT_ID},
             "s3": {"listen": f"127.0.0.1:{self.s3_port}", "adminListen": f"127.0.0.1:{self.admin_port}",
-                   "region": "us-east-1"},
+                   "region": "us-east-1", "baseDomains": ["s3.localtest"]},
             "sessionKeys": {
                 "signing": {"id": KEY_ID, "file": f"keys/session-signing-{KEY_ID}.pem"},
                 "verification": [{"id": KEY_ID, "file": f"keys/session-signing-{KEY_ID}.pub.pem"}],

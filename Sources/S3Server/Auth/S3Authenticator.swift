@@ -19,8 +19,11 @@ struct S3Authenticator: Sendable {
 
     /// - Parameter authority: the `Host` the client sent (swift-http-types keeps it out of the
     ///   header fields, as `:authority`); signatures are verified against exactly this value.
+    /// - Parameter virtualBucket: the bucket named by a virtual-hosted Host; SigV2's canonical
+    ///   resource starts with it.
     func authenticate(
-        method: String, target: RequestTarget, rawTarget: String, authority: String?, headers: HTTPFields, now: Int64
+        method: String, target: RequestTarget, rawTarget: String, authority: String?, headers: HTTPFields,
+        virtualBucket: String? = nil, now: Int64
     ) throws(S3Error) -> AuthenticatedRequest {
         var headerList = headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority { headerList.insert((name: "host", value: authority), at: 0) }
@@ -35,7 +38,7 @@ struct S3Authenticator: Sendable {
             throw .accessDenied("Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters")
         }
         if let v2 {
-            return try authenticateV2(v2, method: method, target: target, headers: headerList, now: now)
+            return try authenticateV2(v2, method: method, target: target, headers: headerList, virtualBucket: virtualBucket, now: now)
         }
 
         let request = SigV4Request(method: method, requestTarget: rawTarget, headers: headerList)
@@ -78,7 +81,8 @@ struct S3Authenticator: Sendable {
     }
 
     private func authenticateV2(
-        _ auth: SigV2Authorization, method: String, target: RequestTarget, headers: [(name: String, value: String)], now: Int64
+        _ auth: SigV2Authorization, method: String, target: RequestTarget, headers: [(name: String, value: String)],
+        virtualBucket: String?, now: Int64
     ) throws(S3Error) -> AuthenticatedRequest {
         let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
         // Candidate values for the Date line: AWS's rule first; botocore's HmacV1Auth signs the
@@ -112,7 +116,7 @@ struct S3Authenticator: Sendable {
         }
         let stringsToSign = dateValues.map { dateValue in
             SigV2StringToSign.build(
-                method: method, rawPath: String(target.rawPath), query: target.query, headers: headers,
+                method: method, rawPath: (virtualBucket.map { "/" + $0 } ?? "") + target.rawPath, query: target.query, headers: headers,
                 dateValue: dateValue, securityToken: auth.securityToken, isPresigned: auth.location != .header)
         }
         let stringToSign = stringsToSign[0]

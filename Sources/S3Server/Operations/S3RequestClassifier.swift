@@ -14,8 +14,10 @@ enum S3RequestClassifier {
         "website", "renameObject", "session",
     ]
 
-    static func classify(method: HTTPRequest.Method, target: RequestTarget, headers: HTTPFields) throws(S3Error) -> S3Operation {
-        let (bucket, key) = try target.pathStyleAddress()
+    static func classify(
+        method: HTTPRequest.Method, target: RequestTarget, headers: HTTPFields, virtualBucket: String? = nil
+    ) throws(S3Error) -> S3Operation {
+        let (bucket, key) = try target.address(virtualBucket: virtualBucket)
         let present = Set(target.query.map(\.name)).intersection(subresources)
 
         guard let bucket else {

@@ -52,8 +52,20 @@ struct RequestTarget: Sendable {
 
     func has(_ name: String) -> Bool { query.contains { $0.name == name } }
 
-    /// Path-style addressing: `/bucket/key`. The key keeps `//`, `.` and `..` — they are part of
-    /// S3 keys — and `/bucket/` addresses the bucket itself.
+    /// The bucket and key the request addresses. Virtual-hosted style (`virtualBucket` from the
+    /// Host): the whole path is the key. Path style: `/bucket/key`. The key keeps `//`, `.` and
+    /// `..` — they are part of S3 keys — and `/bucket/` addresses the bucket itself.
+    func address(virtualBucket: String?) throws(S3Error) -> (bucket: String?, key: String?) {
+        guard let virtualBucket else { return try pathStyleAddress() }
+        let rawKey = rawPath.dropFirst()
+        if rawKey.isEmpty { return (virtualBucket, nil) }
+        guard let key = PercentDecoding.decode(rawKey, plusAsSpace: false) else {
+            throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400)
+        }
+        return (virtualBucket, key)
+    }
+
+    /// Path-style addressing: `/bucket/key`.
     func pathStyleAddress() throws(S3Error) -> (bucket: String?, key: String?) {
         let path = rawPath.dropFirst()
         if path.isEmpty { return (nil, nil) }

@@ -14,6 +14,7 @@ struct S3Responder: Sendable {
     let authenticator: S3Authenticator
     let authorizer: S3Authorizer
     let router: BackendRouter
+    let virtualHosts: VirtualHostResolver
     let logger: Logger
     /// Seconds since the epoch; injectable for tests.
     let now: @Sendable () -> Int64
@@ -112,18 +113,21 @@ struct S3Responder: Sendable {
         let now = self.now()
         let target: RequestTarget
         let auth: AuthenticatedRequest
+        let virtualBucket: String?
         let operation: S3Operation
         do {
             target = try RequestTarget(rawTarget)
+            virtualBucket = try virtualHosts.bucket(forAuthority: request.head.authority)
             auth = try authenticator.authenticate(
                 method: request.method.rawValue, target: target, rawTarget: rawTarget, authority: request.head.authority,
-                headers: request.headers, now: now)
+                headers: request.headers, virtualBucket: virtualBucket, now: now)
         } catch {
             throw RequestFailure(error: error)
         }
         let principal = auth.session.assumedRoleARN
         do {
-            operation = try S3RequestClassifier.classify(method: request.method, target: target, headers: request.headers)
+            operation = try S3RequestClassifier.classify(
+                method: request.method, target: target, headers: request.headers, virtualBucket: virtualBucket)
         } catch {
             throw RequestFailure(error: error, principal: principal)
         }

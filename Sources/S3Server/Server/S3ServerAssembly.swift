@@ -51,6 +51,7 @@ struct S3ServerAssembly {
             authenticator: S3Authenticator(sessions: verifier, region: config.s3.region, maxClockSkewSeconds: config.s3.maxClockSkewSeconds),
             authorizer: S3Authorizer(roles: roles, region: config.s3.region),
             router: BackendRouter(routes: routes),
+            virtualHosts: VirtualHostResolver(baseDomains: config.s3.baseDomains),
             logger: logger,
             now: { ISO8601.now() })
     }

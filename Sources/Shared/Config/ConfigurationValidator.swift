@@ -27,6 +27,13 @@ struct ConfigurationValidator {
         if !(0...86400).contains(config.s3.maxClockSkewSeconds) {
             throw config.error("s3.maxClockSkewSeconds", "must be between 0 and 86400")
         }
+        for (index, domain) in config.s3.baseDomains.enumerated() {
+            let valid = !domain.isEmpty && domain == domain.lowercased() && !domain.contains(":") && !domain.contains("/")
+                && !domain.hasPrefix(".") && !domain.hasSuffix(".")
+            if !valid {
+                throw config.error("s3.baseDomains[\(index)]", "expected a lowercase host name without port, got '\(domain)'")
+            }
+        }
         try validateKeys()
         try validateProviders()
         try validateRoles()

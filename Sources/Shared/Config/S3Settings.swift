@@ -9,9 +9,12 @@ public struct S3Settings: Sendable, Decodable {
     public var region: String = "us-east-1"
     /// Allowed clock difference for header-signed requests, as S3 (15 minutes).
     public var maxClockSkewSeconds: Int = 900
+    /// Host names S3Server is reached at for virtual-hosted-style requests: a request to
+    /// `bucket.<base domain>` addresses `bucket`; any other Host is path-style.
+    public var baseDomains: [String] = []
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, adminListen, region, maxClockSkewSeconds
+        case listen, adminListen, region, maxClockSkewSeconds, baseDomains
     }
 
     public init() {}
@@ -23,5 +26,6 @@ public struct S3Settings: Sendable, Decodable {
         adminListen = try c.decodeIfPresent(String.self, forKey: .adminListen) ?? adminListen
         region = try c.decodeIfPresent(String.self, forKey: .region) ?? region
         maxClockSkewSeconds = try c.decodeIfPresent(Int.self, forKey: .maxClockSkewSeconds) ?? maxClockSkewSeconds
+        baseDomains = try c.decodeIfPresent([String].self, forKey: .baseDomains) ?? []
     }
 }
