@@ -15,6 +15,8 @@ struct S3Responder: Sendable {
     let authorizer: S3Authorizer
     let router: BackendRouter
     let virtualHosts: VirtualHostResolver
+    /// Whether the data plane listens with TLS (`aws:SecureTransport`).
+    var secureTransport = false
     let logger: Logger
     /// Seconds since the epoch; injectable for tests.
     let now: @Sendable () -> Int64
@@ -135,7 +137,7 @@ struct S3Responder: Sendable {
             RequestFailure(error: error, operation: operation.name.rawValue, principal: principal)
         }
         let facts = S3Authorizer.RequestFacts(
-            sourceIP: peer, secureTransport: false, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
+            sourceIP: peer, secureTransport: secureTransport, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
             contentSHA256: request.headers[HTTPField.Name("x-amz-content-sha256")!], now: now)
         let decision: Decision
         do {

@@ -1,5 +1,7 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import NIOCore
 import NIOPosix
@@ -15,10 +17,13 @@ struct S3ServerAssembly {
     let proxies: [S3ProxyBackend]
     let readiness = ReadinessState()
     let logger: Logger
+    /// Loaded at startup so that a bad certificate is a configuration error, not a late failure.
+    let tls: TLSConfiguration?
 
     init(config: PortcullisConfiguration, environment: [String: String], logger: Logger) throws {
         self.config = config
         self.logger = logger
+        self.tls = try config.s3.tls.map { try Self.tlsConfiguration($0, config: config) }
         let verifier = try SessionKeyMaterial.verifier(from: config)
         let roles = try RoleCatalog(config: config)
         var routes: [BackendRouter.Route] = []
@@ -52,6 +57,7 @@ struct S3ServerAssembly {
             authorizer: S3Authorizer(roles: roles, region: config.s3.region),
             router: BackendRouter(routes: routes),
             virtualHosts: VirtualHostResolver(baseDomains: config.s3.baseDomains),
+            secureTransport: config.s3.tls != nil,
             logger: logger,
             now: { ISO8601.now() })
     }
@@ -61,7 +67,11 @@ struct S3ServerAssembly {
             throw config.error("s3.listen", "invalid address")
         }
         let responder = self.responder
-        let dataPlane = try HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(300))).buildServer(
+        var builder = HTTPServerBuilder.http1(configuration: .init(idleTimeout: .seconds(300)))
+        if let tls {
+            builder = try .tls(builder, tlsConfiguration: tls)
+        }
+        let dataPlane = try builder.buildServer(
             configuration: ServerConfiguration(address: .hostname(listen.host, port: listen.port), serverName: nil),
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger,
@@ -86,5 +96,21 @@ struct S3ServerAssembly {
         try await group.run()
         for proxy in proxies { await proxy.shutdown() }
         logger.info("S3Server stopped")
+    }
+
+    static func tlsConfiguration(_ settings: S3Settings.TLSSettings, config: PortcullisConfiguration) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(config.path(settings.certificateFile))
+        } catch {
+            throw config.error("s3.tls.certificateFile", "cannot load a PEM certificate chain from \(config.path(settings.certificateFile))")
+        }
+        do {
+            key = try NIOSSLPrivateKey(file: config.path(settings.privateKeyFile), format: .pem)
+        } catch {
+            throw config.error("s3.tls.privateKeyFile", "cannot load a PEM private key from \(config.path(settings.privateKeyFile))")
+        }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
     }
 }

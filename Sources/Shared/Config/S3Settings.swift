@@ -12,9 +12,26 @@ public struct S3Settings: Sendable, Decodable {
     /// Host names S3Server is reached at for virtual-hosted-style requests: a request to
     /// `bucket.<base domain>` addresses `bucket`; any other Host is path-style.
     public var baseDomains: [String] = []
+    /// Serve the data plane over TLS (clients then send aws-chunked uploads with trailing checksums).
+    public var tls: TLSSettings?
+
+    /// A PEM certificate chain and its private key.
+    public struct TLSSettings: Sendable, Decodable {
+        public var certificateFile: String
+        public var privateKeyFile: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case certificateFile, privateKeyFile }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            certificateFile = try c.decode(String.self, forKey: .certificateFile)
+            privateKeyFile = try c.decode(String.self, forKey: .privateKeyFile)
+        }
+    }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, adminListen, region, maxClockSkewSeconds, baseDomains
+        case listen, adminListen, region, maxClockSkewSeconds, baseDomains, tls
     }
 
     public init() {}
@@ -27,5 +44,6 @@ public struct S3Settings: Sendable, Decodable {
         region = try c.decodeIfPresent(String.self, forKey: .region) ?? region
         maxClockSkewSeconds = try c.decodeIfPresent(Int.self, forKey: .maxClockSkewSeconds) ?? maxClockSkewSeconds
         baseDomains = try c.decodeIfPresent([String].self, forKey: .baseDomains) ?? []
+        tls = try c.decodeIfPresent(TLSSettings.self, forKey: .tls)
     }
 }
