@@ -72,3 +72,21 @@ def test_correct_content_md5_is_accepted(deployment, creds, bucket):
     response = signed_request("PUT", f"{deployment.s3_url}/{bucket}/md5ok.bin", creds, body=body, headers={"Content-MD5": md5})
     assert response.status_code == 200, response.text
     assert response.headers["ETag"].strip('"') == hashlib.md5(body).hexdigest()
+
+
+# CRC32C and CRC64NVME need awscrt in botocore; the unit tests cover them.
+@pytest.mark.parametrize("algorithm", ["CRC32", "SHA1", "SHA256"])
+def test_flexible_checksums_round_trip(deployment, creds, bucket, algorithm):
+    s3 = s3_client(deployment, creds)
+    response = s3.put_object(Bucket=bucket, Key=f"sum-{algorithm}", Body=b"checked" * 100, ChecksumAlgorithm=algorithm)
+    assert response.get(f"Checksum{algorithm}"), response
+    assert s3.get_object(Bucket=bucket, Key=f"sum-{algorithm}")["Body"].read() == b"checked" * 100
+
+
+def test_wrong_checksum_header_is_bad_digest(deployment, creds, bucket):
+    wrong = base64.b64encode(b"\x00\x00\x00\x00").decode()
+    response = signed_request("PUT", f"{deployment.s3_url}/{bucket}/crc.bin", creds, body=b"data" * 100,
+                              headers={"x-amz-checksum-crc32": wrong})
+    assert response.status_code == 400, response.text
+    assert "<Code>BadDigest</Code>" in response.text
+    assert object_status(deployment, creds, bucket, "crc.bin") == 404

@@ -172,6 +172,14 @@ struct S3Responder: Sendable {
             guard let digest = Base64URL.decodeStandard(contentMD5), digest.count == 16 else { throw fail(.invalidDigest) }
             expectedMD5 = digest
         }
+        var checksum: (algorithm: ChecksumAlgorithm, base64: String)?
+        if operation.hasRequestBody {
+            do {
+                checksum = try Self.checksumHeader(request.headers)
+            } catch {
+                throw fail(error)
+            }
+        }
         guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
             throw fail(.noSuchBucket(operation.bucket ?? ""))
         }
@@ -189,7 +197,7 @@ struct S3Responder: Sendable {
         }
         let body = VerifiedRequestBody(
             base: request.body, expectation: auth.payload, expectedLength: contentLength ?? 0, expectedMD5: expectedMD5,
-            outcome: outcome)
+            checksum: checksum, outcome: outcome)
         let backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
             contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
@@ -201,6 +209,10 @@ struct S3Responder: Sendable {
         }
         if let error = bodyError(outcome) { throw fail(error) }
 
+        // The client sent a checksum and we verified it: say so, as S3 does.
+        if let checksum, response.status == .ok, let name = HTTPField.Name(checksum.algorithm.headerName), response.headers[name] == nil {
+            response.headers[name] = checksum.base64
+        }
         // A missing object is 404 only for callers who may list the bucket (as S3 does).
         if response.status == .notFound, operation.name == .getObject || operation.name == .headObject {
             let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket))
@@ -214,6 +226,8 @@ struct S3Responder: Sendable {
         switch outcome.current {
         case .failed(.sha256Mismatch): .contentSHA256Mismatch
         case .failed(.md5Mismatch): .badDigest
+        case .failed(.checksumMismatch(let algorithm)):
+            S3Error("BadDigest", "The \(algorithm.sdkName) you specified did not match the calculated checksum.", status: 400)
         case .failed(.tooShort), .failed(.tooLong): .incompleteBody
         case .clientAborted: .incompleteBody
         default: nil
@@ -238,6 +252,20 @@ struct S3Responder: Sendable {
         }
         buckets.sort { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
         return .xml(ListBucketsXML.render(buckets, ownerID: "portcullis"))
+    }
+
+    /// The one `x-amz-checksum-<algorithm>` header of an upload, validated.
+    static func checksumHeader(_ headers: HTTPFields) throws(S3Error) -> (algorithm: ChecksumAlgorithm, base64: String)? {
+        var found: (ChecksumAlgorithm, String)?
+        for field in headers {
+            guard let algorithm = ChecksumAlgorithm(headerName: field.name.canonicalName) else { continue }
+            guard found == nil else { throw .invalidRequest("Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.") }
+            guard let bytes = Base64URL.decodeStandard(field.value), bytes.count == algorithm.digestByteCount else {
+                throw .invalidRequest("Value for \(algorithm.headerName) header is invalid.")
+            }
+            found = (algorithm, field.value)
+        }
+        return found
     }
 
     static func hasUnreadBody(_ request: Request, outcome: BodyOutcome) -> Bool {

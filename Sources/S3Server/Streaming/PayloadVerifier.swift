@@ -25,6 +25,7 @@ struct PayloadVerifier {
     enum Failure: Error, Equatable {
         case sha256Mismatch
         case md5Mismatch
+        case checksumMismatch(ChecksumAlgorithm)
         case tooShort
         case tooLong
     }
@@ -33,15 +34,23 @@ struct PayloadVerifier {
     private let expectedLength: Int64?
     /// The decoded `Content-MD5`, when the client sent one.
     private let expectedMD5: [UInt8]?
+    /// A flexible checksum (`x-amz-checksum-*`) and the base64 value it must end with.
+    private var checksum: StreamingChecksum?
+    private let expectedChecksum: [UInt8]?
     private var hasher = SHA256()
     private var md5 = Insecure.MD5()
     private var received: Int64 = 0
     private var pending: ByteBuffer?
 
-    init(expectation: Expectation, expectedLength: Int64?, expectedMD5: [UInt8]? = nil) {
+    init(
+        expectation: Expectation, expectedLength: Int64?, expectedMD5: [UInt8]? = nil,
+        checksum: (algorithm: ChecksumAlgorithm, base64: String)? = nil
+    ) {
         self.expectation = expectation
         self.expectedLength = expectedLength
         self.expectedMD5 = expectedMD5
+        self.checksum = checksum.map { StreamingChecksum($0.algorithm) }
+        self.expectedChecksum = checksum.flatMap { Base64URL.decodeStandard($0.base64) }
     }
 
     /// Takes the next buffer; returns the buffer that may now be released downstream.
@@ -55,6 +64,9 @@ struct PayloadVerifier {
         }
         if expectedMD5 != nil {
             buffer.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+        }
+        if checksum != nil {
+            buffer.withUnsafeReadableBytes { checksum!.update($0) }
         }
         let release = pending
         pending = buffer
@@ -70,6 +82,9 @@ struct PayloadVerifier {
         }
         if let expectedMD5 {
             guard Array(md5.finalize()) == expectedMD5 else { throw .md5Mismatch }
+        }
+        if let checksum, let expectedChecksum {
+            guard checksum.finalize() == expectedChecksum else { throw .checksumMismatch(checksum.algorithm) }
         }
         defer { pending = nil }
         return pending

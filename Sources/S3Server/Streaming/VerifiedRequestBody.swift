@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import Shared
 
 /// The client's request body as the backend consumes it: an `AsyncSequence` of buffers that
 /// passes each buffer through a `PayloadVerifier` and throws when verification fails.
@@ -13,6 +14,7 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     let expectation: PayloadVerifier.Expectation
     let expectedLength: Int64?
     var expectedMD5: [UInt8]? = nil
+    var checksum: (algorithm: ChecksumAlgorithm, base64: String)? = nil
     let outcome: BodyOutcome
 
     struct AsyncIterator: AsyncIteratorProtocol {
@@ -56,7 +58,8 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     func makeAsyncIterator() -> AsyncIterator {
         AsyncIterator(
             base: base.makeAsyncIterator(),
-            verifier: PayloadVerifier(expectation: expectation, expectedLength: expectedLength, expectedMD5: expectedMD5),
+            verifier: PayloadVerifier(
+                expectation: expectation, expectedLength: expectedLength, expectedMD5: expectedMD5, checksum: checksum),
             outcome: outcome)
     }
 }

@@ -70,4 +70,22 @@ import Testing
             _ = try bad.finish()
         }
     }
+
+    @Test(arguments: ChecksumAlgorithm.allCases)
+    func flexibleChecksumIsVerified(algorithm: ChecksumAlgorithm) {
+        var reference = StreamingChecksum(algorithm)
+        reference.update(Self.body)
+        var good = PayloadVerifier(expectation: .unsigned, expectedLength: nil, checksum: (algorithm, reference.base64()))
+        #expect(throws: Never.self) {
+            _ = try good.receive(ByteBuffer(bytes: Self.body))
+            _ = try good.finish()
+        }
+        var other = StreamingChecksum(algorithm)
+        other.update(Array("something else".utf8))
+        var bad = PayloadVerifier(expectation: .unsigned, expectedLength: nil, checksum: (algorithm, other.base64()))
+        #expect(throws: PayloadVerifier.Failure.checksumMismatch(algorithm)) {
+            _ = try bad.receive(ByteBuffer(bytes: Self.body))
+            _ = try bad.finish()
+        }
+    }
 }
