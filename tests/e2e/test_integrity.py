@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import os
+import zlib
 import hashlib
 
 import pytest
@@ -90,3 +92,41 @@ def test_wrong_checksum_header_is_bad_digest(deployment, creds, bucket):
     assert response.status_code == 400, response.text
     assert "<Code>BadDigest</Code>" in response.text
     assert object_status(deployment, creds, bucket, "crc.bin") == 404
+
+
+def aws_chunked_put(url: str, creds: dict, payload: bytes, trailer_value: str, chunk: int = 65536):
+    """A STREAMING-UNSIGNED-PAYLOAD-TRAILER upload as boto3 sends it over HTTPS, with our own trailer value."""
+    framed = b""
+    for start in range(0, len(payload), chunk):
+        piece = payload[start:start + chunk]
+        framed += f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
+    framed += b"0\r\nx-amz-checksum-crc32:" + trailer_value.encode() + b"\r\n\r\n"
+    headers = {
+        "Content-Encoding": "aws-chunked", "X-Amz-Trailer": "x-amz-checksum-crc32",
+        "X-Amz-Decoded-Content-Length": str(len(payload)), "X-Amz-Sdk-Checksum-Algorithm": "CRC32",
+    }
+    request = AWSRequest(method="PUT", url=url, data=framed, headers=headers)
+    # botocore signs STREAMING-UNSIGNED-PAYLOAD-TRAILER when the checksum travels as a trailer.
+    request.context["checksum"] = {"request_algorithm": {"in": "trailer", "algorithm": "crc32", "name": "x-amz-checksum-crc32"}}
+    S3SigV4Auth(Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]), "s3", REGION).add_auth(request)
+    assert request.headers["X-Amz-Content-SHA256"] == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+    return requests.put(url, data=framed, headers=dict(request.headers.items()), timeout=60)
+
+
+def test_aws_chunked_trailer_checksum_is_verified(deployment, creds, bucket):
+    payload = os.urandom(200_000)
+    good = base64.b64encode(zlib.crc32(payload).to_bytes(4, "big")).decode()
+    response = aws_chunked_put(f"{deployment.s3_url}/{bucket}/chunked.bin", creds, payload, good)
+    assert response.status_code == 200, response.text
+    assert response.headers.get("x-amz-checksum-crc32") == good
+    assert s3_client(deployment, creds).get_object(Bucket=bucket, Key="chunked.bin")["Body"].read() == payload
+
+
+def test_aws_chunked_corrupt_final_chunk_leaves_no_object(deployment, creds, bucket):
+    payload = os.urandom(200_000)
+    good = base64.b64encode(zlib.crc32(payload).to_bytes(4, "big")).decode()
+    corrupted = payload[:-1] + bytes([payload[-1] ^ 1])
+    response = aws_chunked_put(f"{deployment.s3_url}/{bucket}/corrupt-chunked.bin", creds, corrupted, good)
+    assert response.status_code == 400, response.text
+    assert "<Code>BadDigest</Code>" in response.text
+    assert object_status(deployment, creds, bucket, "corrupt-chunked.bin") == 404

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import ipaddress
+import os
 
 import boto3
 import botocore
@@ -63,14 +65,33 @@ def client(deployment, creds, **config):
         config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, **config))
 
 
-def test_https_round_trip(tls_deployment, issuer):
+def test_https_round_trip_with_plain_bodies(tls_deployment, issuer):
     creds = assume(tls_deployment, issuer.mint(sub="tls"), session="tls")["Credentials"]
-    # Until aws-chunked uploads are decoded (issue 3), PUT over HTTPS needs plain bodies.
     s3 = client(tls_deployment, creds, request_checksum_calculation="when_required")
-    s3.create_bucket(Bucket="tls-bucket")
-    s3.put_object(Bucket="tls-bucket", Key="k", Body=b"over tls")
-    assert s3.get_object(Bucket="tls-bucket", Key="k")["Body"].read() == b"over tls"
-    assert [o["Key"] for o in s3.list_objects_v2(Bucket="tls-bucket")["Contents"]] == ["k"]
+    s3.create_bucket(Bucket="tls-plain")
+    s3.put_object(Bucket="tls-plain", Key="k", Body=b"over tls")
+    assert s3.get_object(Bucket="tls-plain", Key="k")["Body"].read() == b"over tls"
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="tls-plain")["Contents"]] == ["k"]
+
+
+def test_https_defaults_send_aws_chunked_with_a_crc32_trailer(tls_deployment, issuer, tmp_path):
+    """boto3's defaults over HTTPS: STREAMING-UNSIGNED-PAYLOAD-TRAILER, Transfer-Encoding: chunked."""
+    creds = assume(tls_deployment, issuer.mint(sub="tls"), session="tls")["Credentials"]
+    s3 = client(tls_deployment, creds)
+    s3.create_bucket(Bucket="tls-chunked")
+    body = os.urandom(3 * 1024 * 1024 + 17)
+    response = s3.put_object(Bucket="tls-chunked", Key="single", Body=body)
+    assert response.get("ChecksumCRC32"), response
+    assert s3.get_object(Bucket="tls-chunked", Key="single")["Body"].read() == body
+    # Multipart through upload_file: every part is aws-chunked too.
+    source = tmp_path / "multi.bin"
+    source.write_bytes(os.urandom(20 * 1024 * 1024))
+    s3.upload_file(str(source), "tls-chunked", "multi")
+    target = tmp_path / "multi.out"
+    s3.download_file("tls-chunked", "multi", str(target))
+    assert hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
+    head = s3.head_object(Bucket="tls-chunked", Key="single")
+    assert head.get("ContentEncoding") in (None, "")  # aws-chunked is framing, never stored
 
 
 def test_https_refuses_unknown_ca(tls_deployment, issuer):

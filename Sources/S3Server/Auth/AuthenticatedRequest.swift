@@ -18,6 +18,8 @@ struct AuthenticatedRequest: Sendable {
     let authType: AuthType
     /// How the body must be checked: the payload hash the client signed.
     let payload: PayloadVerifier.Expectation
+    /// For aws-chunked bodies (`STREAMING-…` payload modes): how to decode and verify the framing.
+    var chunkedMode: AWSChunkedDecoder.Mode? = nil
     /// Milliseconds since a presigned URL was signed (`s3:signatureAge`).
     let signatureAgeMilliseconds: Int64?
 }

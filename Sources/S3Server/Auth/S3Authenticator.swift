@@ -56,27 +56,35 @@ struct S3Authenticator: Sendable {
             throw .internalError
         }
         let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
+        let verified: SigV4VerifiedRequest
         do {
             try sigV4.checkTime(auth, now: now)
-            _ = try sigV4.verify(auth, request: request, secretAccessKey: session.secretAccessKey, now: now)
+            verified = try sigV4.verify(auth, request: request, secretAccessKey: session.secretAccessKey, now: now)
         } catch {
             var s3Error = S3Error(sigV4: error)
             if case .signatureDoesNotMatch = error { s3Error.details.insert(("AWSAccessKeyId", auth.accessKeyID), at: 0) }
             throw s3Error
         }
-        let payload: PayloadVerifier.Expectation
-        switch auth.defaultPayloadHash ?? "UNSIGNED-PAYLOAD" {
-        case "UNSIGNED-PAYLOAD":
-            payload = .unsigned
-        case let hash where Hex.isSHA256Hex(hash):
-            payload = .sha256(hash.lowercased())
-        case let mode:
-            throw .notImplemented("x-amz-content-sha256: \(mode) (streaming uploads are not supported yet)")
+        var payload = PayloadVerifier.Expectation.unsigned
+        var chunkedMode: AWSChunkedDecoder.Mode?
+        switch verified.payloadMode {
+        case .unsigned?:
+            break
+        case .sha256(let hex)?:
+            payload = .sha256(hex.lowercased())
+        case .streamingSigned?:
+            chunkedMode = .signed(verified.chunkSigner())
+        case .streamingSignedTrailer?:
+            chunkedMode = .signedWithTrailer(verified.chunkSigner())
+        case .streamingUnsignedTrailer?:
+            chunkedMode = .unsignedWithTrailer
+        case .streamingECDSA?, nil:
+            throw .notImplemented("x-amz-content-sha256: \(verified.payloadHash) (SigV4a is not supported)")
         }
         let presigned = auth.isPresigned
         return AuthenticatedRequest(
             session: session.claims, accessKeyID: auth.accessKeyID, signatureVersion: .v4,
-            authType: presigned ? .query : .header, payload: payload,
+            authType: presigned ? .query : .header, payload: payload, chunkedMode: chunkedMode,
             signatureAgeMilliseconds: presigned ? max(0, (now - auth.date.epochSeconds) * 1000) : nil)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Shared
 
 /// The embedded backend: S3 semantics over `FilesystemStore`, a folder of buckets.
 ///
@@ -163,8 +164,13 @@ struct FilesystemBackend: S3Backend {
         return BackendResponse(status: status, headers: headers, body: ResponseBody(asyncSequence: content.body))
     }
 
+    /// Request headers as stored metadata sees them; `aws-chunked` is framing, not a content encoding.
     static func headerPairs(_ headers: HTTPFields) -> [(name: String, value: String)] {
-        headers.map { (name: $0.name.canonicalName, value: $0.value) }
+        headers.compactMap { field in
+            guard field.name == .contentEncoding else { return (name: field.name.canonicalName, value: field.value) }
+            let codings = field.value.split(separator: ",").map { $0.trimmingASCIIWhitespace() }.filter { $0 != "aws-chunked" }
+            return codings.isEmpty ? nil : (name: field.name.canonicalName, value: codings.joined(separator: ","))
+        }
     }
 
     static func integer(_ text: String?, name: String, default value: Int) throws -> Int {

@@ -36,7 +36,7 @@ struct BucketSummary: Sendable {
 }
 
 /// The request body a backend may consume: verified while it streams.
-typealias BackendRequestBody = VerifiedRequestBody<RequestBody>
+typealias BackendRequestBody = VerifiedRequestBody<ClientRequestBody>
 
 /// A backend's answer, streamed to the client by the responder.
 struct BackendResponse: Sendable {

@@ -30,7 +30,7 @@ struct S3ProxyBackend: S3Backend {
         "x-amz-acl", "x-amz-storage-class", "x-amz-tagging", "x-amz-metadata-directive", "x-amz-tagging-directive",
         "x-amz-website-redirect-location", "x-amz-request-payer", "x-amz-expected-bucket-owner",
         "x-amz-source-expected-bucket-owner", "x-amz-bypass-governance-retention", "x-amz-object-ownership",
-        "x-amz-bucket-object-lock-enabled", "x-amz-sdk-checksum-algorithm", "x-amz-checksum-algorithm",
+        "x-amz-bucket-object-lock-enabled", "x-amz-checksum-algorithm",
         "x-amz-checksum-mode", "x-amz-copy-source-range", "x-amz-copy-source-if-match", "x-amz-copy-source-if-none-match",
         "x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-unmodified-since",
     ]
@@ -98,7 +98,13 @@ struct S3ProxyBackend: S3Backend {
             .map { (name: $0.name, value: $0.value ?? "") }
         var headers: [(name: String, value: String)] = [("host", hostHeader)]
         for field in request.headers where Self.forwards(header: field.name.canonicalName) {
-            headers.append((field.name.canonicalName, field.value))
+            var value = field.value
+            if field.name == .contentEncoding {
+                // The aws-chunked framing was decoded here; the backend gets the plain payload.
+                value = value.split(separator: ",").map { $0.trimmingASCIIWhitespace() }.filter { $0 != "aws-chunked" }.joined(separator: ",")
+                if value.isEmpty { continue }
+            }
+            headers.append((field.name.canonicalName, value))
         }
         if let source = operation.copySource {
             // Forward the source exactly as it was authorised, in canonical encoding.

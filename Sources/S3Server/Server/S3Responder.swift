@@ -158,11 +158,18 @@ struct S3Responder: Sendable {
             }
         }
 
-        let contentLength = request.headers[.contentLength].flatMap { Int64($0) }
+        // What the backend receives: the plain body, or the decoded payload of an aws-chunked
+        // body (whose own length, framing included, may be unknown with Transfer-Encoding: chunked).
+        let decodedLengthHeader = request.headers[HTTPField.Name("x-amz-decoded-content-length")!]
+        let contentLength: Int64?
+        if auth.chunkedMode != nil {
+            guard let decoded = decodedLengthHeader.flatMap({ Int64($0) }), decoded >= 0 else { throw fail(.missingContentLength) }
+            contentLength = decoded
+        } else {
+            contentLength = request.headers[.contentLength].flatMap { Int64($0) }
+        }
         if operation.hasRequestBody && contentLength == nil {
-            throw fail(request.headers[.transferEncoding] != nil
-                ? .notImplemented("Transfer-Encoding: chunked without aws-chunked framing")
-                : .missingContentLength)
+            throw fail(.missingContentLength)
         }
         if let contentLength, contentLength > 5 * 1024 * 1024 * 1024 {
             throw fail(.entityTooLarge)
@@ -173,11 +180,22 @@ struct S3Responder: Sendable {
             expectedMD5 = digest
         }
         var checksum: (algorithm: ChecksumAlgorithm, base64: String)?
+        var trailerChecksum: ChecksumAlgorithm?
+        var expectedTrailers: [String] = []
         if operation.hasRequestBody {
             do {
                 checksum = try Self.checksumHeader(request.headers)
-            } catch {
+                if auth.chunkedMode != nil, let trailer = request.headers[HTTPField.Name("x-amz-trailer")!] {
+                    expectedTrailers = trailer.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercased() }
+                    guard expectedTrailers.count == 1, let algorithm = ChecksumAlgorithm(headerName: expectedTrailers[0]), checksum == nil else {
+                        throw S3Error.invalidRequest("The value specified in the x-amz-trailer header is not supported")
+                    }
+                    trailerChecksum = algorithm
+                }
+            } catch let error as S3Error {
                 throw fail(error)
+            } catch {
+                throw fail(.internalError)
             }
         }
         guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
@@ -195,9 +213,14 @@ struct S3Responder: Sendable {
                 throw fail(.internalError)
             }
         }
+        let trailers = TrailerBox()
+        let clientBody = ClientRequestBody(
+            base: request.body,
+            chunked: auth.chunkedMode.map { .init(mode: $0, expectedTrailers: expectedTrailers, decodedLength: contentLength) },
+            trailers: trailers, outcome: outcome)
         let body = VerifiedRequestBody(
-            base: request.body, expectation: auth.payload, expectedLength: contentLength ?? 0, expectedMD5: expectedMD5,
-            checksum: checksum, outcome: outcome)
+            base: clientBody, expectation: auth.payload, expectedLength: contentLength ?? 0, expectedMD5: expectedMD5,
+            checksum: checksum, trailerChecksum: trailerChecksum.map { ($0, trailers) }, outcome: outcome)
         let backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
             contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
@@ -210,8 +233,12 @@ struct S3Responder: Sendable {
         if let error = bodyError(outcome) { throw fail(error) }
 
         // The client sent a checksum and we verified it: say so, as S3 does.
-        if let checksum, response.status == .ok, let name = HTTPField.Name(checksum.algorithm.headerName), response.headers[name] == nil {
-            response.headers[name] = checksum.base64
+        let verifiedChecksum = checksum ?? trailerChecksum.flatMap { algorithm in
+            trailers.value(named: algorithm.headerName).map { (algorithm: algorithm, base64: $0) }
+        }
+        if let verifiedChecksum, response.status == .ok, let name = HTTPField.Name(verifiedChecksum.algorithm.headerName),
+            response.headers[name] == nil {
+            response.headers[name] = verifiedChecksum.base64
         }
         // A missing object is 404 only for callers who may list the bucket (as S3 does).
         if response.status == .notFound, operation.name == .getObject || operation.name == .headObject {
@@ -230,7 +257,25 @@ struct S3Responder: Sendable {
             S3Error("BadDigest", "The \(algorithm.sdkName) you specified did not match the calculated checksum.", status: 400)
         case .failed(.tooShort), .failed(.tooLong): .incompleteBody
         case .clientAborted: .incompleteBody
+        case .framingFailed(let error): Self.s3Error(for: error)
         default: nil
+        }
+    }
+
+    /// How S3 answers a broken aws-chunked body.
+    static func s3Error(for error: AWSChunkedError) -> S3Error {
+        switch error {
+        case .chunkSignatureMismatch, .trailerSignatureMismatch, .missingChunkSignature, .missingTrailerSignature:
+            S3Error(
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+                status: 403)
+        case .incompleteBody, .decodedLengthMismatch:
+            .incompleteBody
+        case .missingTrailer, .unexpectedTrailer, .duplicateTrailer, .malformedTrailer, .trailerAfterSignature, .trailerSectionTooLong:
+            S3Error("MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.", status: 400)
+        default:
+            .invalidRequest("The aws-chunked request body is malformed: \(error)")
         }
     }
 

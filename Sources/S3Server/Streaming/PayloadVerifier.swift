@@ -42,14 +42,18 @@ struct PayloadVerifier {
     private var received: Int64 = 0
     private var pending: ByteBuffer?
 
+    /// - Parameters:
+    ///   - checksum: a checksum header the body must match.
+    ///   - trailerChecksum: the algorithm of a checksum that arrives as a trailer; its value is
+    ///     handed to `finish(trailerChecksum:)`.
     init(
         expectation: Expectation, expectedLength: Int64?, expectedMD5: [UInt8]? = nil,
-        checksum: (algorithm: ChecksumAlgorithm, base64: String)? = nil
+        checksum: (algorithm: ChecksumAlgorithm, base64: String)? = nil, trailerChecksum: ChecksumAlgorithm? = nil
     ) {
         self.expectation = expectation
         self.expectedLength = expectedLength
         self.expectedMD5 = expectedMD5
-        self.checksum = checksum.map { StreamingChecksum($0.algorithm) }
+        self.checksum = (checksum?.algorithm ?? trailerChecksum).map { StreamingChecksum($0) }
         self.expectedChecksum = checksum.flatMap { Base64URL.decodeStandard($0.base64) }
     }
 
@@ -74,7 +78,7 @@ struct PayloadVerifier {
     }
 
     /// The body ended: verifies and returns the held-back tail, or throws.
-    mutating func finish() throws(Failure) -> ByteBuffer? {
+    mutating func finish(trailerChecksum: String? = nil) throws(Failure) -> ByteBuffer? {
         if let expectedLength, received != expectedLength { throw received < expectedLength ? .tooShort : .tooLong }
         if case .sha256(let expected) = expectation {
             let digest = hasher.finalize()
@@ -83,8 +87,10 @@ struct PayloadVerifier {
         if let expectedMD5 {
             guard Array(md5.finalize()) == expectedMD5 else { throw .md5Mismatch }
         }
-        if let checksum, let expectedChecksum {
-            guard checksum.finalize() == expectedChecksum else { throw .checksumMismatch(checksum.algorithm) }
+        if let checksum {
+            let expected = expectedChecksum ?? trailerChecksum.flatMap { Base64URL.decodeStandard($0) }
+            // A trailer checksum that did not arrive, or is not base64, cannot match.
+            guard let expected, checksum.finalize() == expected else { throw .checksumMismatch(checksum.algorithm) }
         }
         defer { pending = nil }
         return pending

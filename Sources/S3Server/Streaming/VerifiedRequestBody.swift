@@ -15,11 +15,15 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
     let expectedLength: Int64?
     var expectedMD5: [UInt8]? = nil
     var checksum: (algorithm: ChecksumAlgorithm, base64: String)? = nil
+    /// A checksum that arrives as an aws-chunked trailer: its algorithm, and where the parsed
+    /// trailers will be when the body has ended.
+    var trailerChecksum: (algorithm: ChecksumAlgorithm, trailers: TrailerBox)? = nil
     let outcome: BodyOutcome
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var base: Base.AsyncIterator
         var verifier: PayloadVerifier
+        let trailerChecksum: (algorithm: ChecksumAlgorithm, trailers: TrailerBox)?
         let outcome: BodyOutcome
         var finished = false
 
@@ -35,7 +39,8 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
                 guard let buffer = next else {
                     finished = true
                     do {
-                        let tail = try verifier.finish()
+                        let trailerValue = trailerChecksum.flatMap { $0.trailers.value(named: $0.algorithm.headerName) }
+                        let tail = try verifier.finish(trailerChecksum: trailerValue)
                         outcome.record(.complete)
                         return tail
                     } catch {
@@ -59,7 +64,9 @@ struct VerifiedRequestBody<Base: AsyncSequence & Sendable>: AsyncSequence, Senda
         AsyncIterator(
             base: base.makeAsyncIterator(),
             verifier: PayloadVerifier(
-                expectation: expectation, expectedLength: expectedLength, expectedMD5: expectedMD5, checksum: checksum),
+                expectation: expectation, expectedLength: expectedLength, expectedMD5: expectedMD5, checksum: checksum,
+                trailerChecksum: trailerChecksum?.algorithm),
+            trailerChecksum: trailerChecksum,
             outcome: outcome)
     }
 }
@@ -71,11 +78,20 @@ final class BodyOutcome: Sendable {
         case complete
         case clientAborted
         case failed(PayloadVerifier.Failure)
+        case framingFailed(AWSChunkedError)
     }
 
     private let state = NIOLockedValueBox(State.unread)
 
-    func record(_ newState: State) { state.withLockedValue { $0 = newState } }
+    /// Records what happened; the first failure wins (an outer layer sees the inner one's error).
+    func record(_ newState: State) {
+        state.withLockedValue { state in
+            switch state {
+            case .clientAborted, .failed, .framingFailed: return
+            default: state = newState
+            }
+        }
+    }
     var current: State { state.withLockedValue { $0 } }
 }
 
