@@ -8,6 +8,7 @@ import Shared
 /// request signature, and every failure maps to the error AWS gives for it.
 struct S3Authenticator: Sendable {
     let sessions: SessionTokenVerifier
+    let sessionCache = SessionCache()
     let sigV4: SigV4Verifier
     let maxClockSkewSeconds: Int64
 
@@ -148,8 +149,15 @@ struct S3Authenticator: Sendable {
     private func verifySession(token: String?, accessKeyID: String, now: Int64) throws(S3Error) -> SessionTokenVerifier.Session {
         guard AccessKeyID.isWellFormed(accessKeyID) else { throw S3Error.invalidAccessKeyID }
         guard let token, !token.isEmpty else { throw S3Error.invalidAccessKeyID }
+        if let cached = sessionCache.session(for: token) {
+            guard ConstantTime.equals(cached.claims.akid, accessKeyID) else { throw S3Error.invalidToken }
+            guard now < cached.claims.exp else { throw S3Error.expiredToken }
+            return cached
+        }
         do {
-            return try sessions.verify(token: token, accessKeyID: accessKeyID, now: now)
+            let session = try sessions.verify(token: token, accessKeyID: accessKeyID, now: now)
+            sessionCache.store(session, for: token)
+            return session
         } catch .expired {
             throw S3Error.expiredToken
         } catch {
