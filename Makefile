@@ -40,7 +40,10 @@ test-unit: build-tests
 test-e2e: build venv
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS) tests/e2e
 
+## Benchmarks: hot-path micro-benchmarks (release build of bench/swift), then throughput and
+## memory through S3Server against the filesystem backend and SeaweedFS.
 bench: build venv
+	$(SWIFT) run -c release PortcullisBench
 	$(VENV)/bin/python bench/throughput.py
 
 clean:

@@ -92,6 +92,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Hot-path micro-benchmarks (`make bench` runs them in release); built in CI so they stay compilable.
+        .executableTarget(
+            name: "PortcullisBench",
+            dependencies: [
+                "Shared",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "bench/PortcullisBench",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SharedTests",
             dependencies: [

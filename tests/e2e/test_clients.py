@@ -53,8 +53,26 @@ BIG = {
 CLIENTS = list(BIG)
 TRANSPORTS = ["http", "https"]
 
-# Known S3Server failures: {(client, transport): reason}. Marked xfail(strict=True).
-XFAIL: dict[tuple[str, str], str] = {}
+
+class KnownServerBug(AssertionError):
+    """A failure that matches a known S3Server bug listed in XFAIL (anything else fails normally)."""
+
+
+# Known S3Server failures: (client, transport) -> (regex the failure must match, reason). Marked
+# xfail(strict=True, raises=KnownServerBug): a different failure is reported as a failure, and a
+# pass as XPASS(strict), i.e. a failure too, so the entry must be removed once the server is fixed.
+_DELETE_OBJECTS = (
+    r"POST on a bucket with delete status code: 501",
+    "S3Server does not implement DeleteObjects (POST /bucket?delete): S3RequestClassifier lists "
+    "`delete` as a subresource but classifyBucket has no (.post, [\"delete\"]) case, so it answers "
+    "501 NotImplemented ('POST on a bucket with delete'). `s5cmd rm` always deletes through "
+    "DeleteObjects, even for one key. Everything before the delete step (mb, put, multipart put, "
+    "ls, byte-exact get) passes.",
+)
+XFAIL: dict[tuple[str, str], tuple[str, str]] = {
+    ("s5cmd", "http"): _DELETE_OBJECTS,
+    ("s5cmd", "https"): _DELETE_OBJECTS,
+}
 
 
 # -- fixtures ---------------------------------------------------------------------------------------
@@ -358,7 +376,8 @@ def _params():
         for client in CLIENTS:
             marks = []
             if (client, transport) in XFAIL:
-                marks.append(pytest.mark.xfail(strict=True, reason=XFAIL[(client, transport)]))
+                marks.append(pytest.mark.xfail(strict=True, raises=KnownServerBug,
+                                               reason=XFAIL[(client, transport)][1]))
             yield pytest.param(client, transport, id=f"{client}-{transport}", marks=marks)
 
 
@@ -377,8 +396,11 @@ def test_client_round_trip(client, transport, request, issuer, files, tmp_path):
                 small=files["small.bin"][0], big=files[f"big-{size}.bin"][0], parts=parts)
     try:
         RUNNERS[client](case)
-    except AssertionError:
-        raise
-    except Exception as e:  # a client library's exception: name the case and attach S3Server's log
-        raise case.fail(f"{type(e).__name__}: {e}") from e
-    case.check_gone()
+        case.check_gone()
+    except Exception as e:
+        # A client library's exception: name the case and attach S3Server's log.
+        error = e if isinstance(e, AssertionError) else case.fail(f"{type(e).__name__}: {e}")
+        known = XFAIL.get((client, transport))
+        if known and re.search(known[0], str(error)):
+            raise KnownServerBug(str(error)) from e
+        raise error from e
