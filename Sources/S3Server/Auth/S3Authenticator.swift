@@ -9,6 +9,7 @@ import Shared
 struct S3Authenticator: Sendable {
     let sessions: SessionTokenVerifier
     let sessionCache = SessionCache()
+    let signingKeys = SigningKeyCache()
     let sigV4: SigV4Verifier
     let maxClockSkewSeconds: Int64
 
@@ -60,7 +61,8 @@ struct S3Authenticator: Sendable {
         let verified: SigV4VerifiedRequest
         do {
             try sigV4.checkTime(auth, now: now)
-            verified = try sigV4.verify(auth, request: request, secretAccessKey: session.secretAccessKey, now: now)
+            let key = signingKeys.key(secret: session.secretAccessKey, scope: auth.scope)
+            verified = try sigV4.verify(auth, request: request, signingKey: key, now: now)
         } catch {
             var s3Error = S3Error(sigV4: error)
             if case .signatureDoesNotMatch = error { s3Error.details.insert(("AWSAccessKeyId", auth.accessKeyID), at: 0) }
