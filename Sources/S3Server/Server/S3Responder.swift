@@ -17,6 +17,8 @@ struct S3Responder: Sendable {
     let virtualHosts: VirtualHostResolver
     /// Whether the data plane listens with TLS (`aws:SecureTransport`).
     var secureTransport = false
+    /// Which peers' X-Forwarded-* headers are believed.
+    var forwarding = ForwardedRequest.Policy(trustedProxies: [])
     let logger: Logger
     /// Seconds since the epoch; injectable for tests.
     let now: @Sendable () -> Int64
@@ -113,15 +115,17 @@ struct S3Responder: Sendable {
         peer: String?, logger: Logger
     ) async throws(RequestFailure) -> (BackendResponse, S3Operation, AuthenticatedRequest) {
         let now = self.now()
+        let client = ForwardedRequest(
+            peer: peer, authority: request.head.authority, listenerIsTLS: secureTransport, headers: request.headers, policy: forwarding)
         let target: RequestTarget
         let auth: AuthenticatedRequest
         let virtualBucket: String?
         let operation: S3Operation
         do {
             target = try RequestTarget(rawTarget)
-            virtualBucket = try virtualHosts.bucket(forAuthority: request.head.authority)
+            virtualBucket = try virtualHosts.bucket(forAuthority: client.authority)
             auth = try authenticator.authenticate(
-                method: request.method.rawValue, target: target, rawTarget: rawTarget, authority: request.head.authority,
+                method: request.method.rawValue, target: target, rawTarget: rawTarget, authority: client.authority,
                 headers: request.headers, virtualBucket: virtualBucket, now: now)
         } catch {
             throw RequestFailure(error: error)
@@ -137,7 +141,7 @@ struct S3Responder: Sendable {
             RequestFailure(error: error, operation: operation.name.rawValue, principal: principal)
         }
         let facts = S3Authorizer.RequestFacts(
-            sourceIP: peer, secureTransport: secureTransport, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
+            sourceIP: client.sourceIP, secureTransport: client.secure, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
             contentSHA256: request.headers[HTTPField.Name("x-amz-content-sha256")!], now: now)
         let decision: Decision
         do {

@@ -58,6 +58,7 @@ struct S3ServerAssembly {
             router: BackendRouter(routes: routes),
             virtualHosts: VirtualHostResolver(baseDomains: config.s3.baseDomains),
             secureTransport: config.s3.tls != nil,
+            forwarding: ForwardedRequest.Policy(trustedProxies: config.s3.trustedProxies.compactMap(IPAddressRange.init)),
             logger: logger,
             now: { ISO8601.now() })
     }

@@ -34,6 +34,9 @@ struct ConfigurationValidator {
                 throw config.error("s3.baseDomains[\(index)]", "expected a lowercase host name without port, got '\(domain)'")
             }
         }
+        for (index, cidr) in config.s3.trustedProxies.enumerated() where IPAddressRange(cidr) == nil {
+            throw config.error("s3.trustedProxies[\(index)]", "expected an IPv4 or IPv6 address or CIDR, got '\(cidr)'")
+        }
         try validateKeys()
         try validateProviders()
         try validateRoles()

@@ -14,6 +14,9 @@ public struct S3Settings: Sendable, Decodable {
     public var baseDomains: [String] = []
     /// Serve the data plane over TLS (clients then send aws-chunked uploads with trailing checksums).
     public var tls: TLSSettings?
+    /// Peers (CIDRs) whose `X-Forwarded-For`, `-Host` and `-Proto` headers are believed: load
+    /// balancers in front of S3Server. From anyone else those headers are ignored.
+    public var trustedProxies: [String] = []
 
     /// A PEM certificate chain and its private key.
     public struct TLSSettings: Sendable, Decodable {
@@ -31,7 +34,7 @@ public struct S3Settings: Sendable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, adminListen, region, maxClockSkewSeconds, baseDomains, tls
+        case listen, adminListen, region, maxClockSkewSeconds, baseDomains, tls, trustedProxies
     }
 
     public init() {}
@@ -45,5 +48,6 @@ public struct S3Settings: Sendable, Decodable {
         maxClockSkewSeconds = try c.decodeIfPresent(Int.self, forKey: .maxClockSkewSeconds) ?? maxClockSkewSeconds
         baseDomains = try c.decodeIfPresent([String].self, forKey: .baseDomains) ?? []
         tls = try c.decodeIfPresent(TLSSettings.self, forKey: .tls)
+        trustedProxies = try c.decodeIfPresent([String].self, forKey: .trustedProxies) ?? []
     }
 }
