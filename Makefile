@@ -5,6 +5,7 @@ DEV_KEYS   := .dev/keys
 PYTEST_ARGS ?=
 
 include mk/python.mk
+include mk/apt.mk
 
 .PHONY: all build build-tests run keys test test-unit test-e2e bench clean distclean
 
@@ -37,7 +38,7 @@ test: build-tests venv
 test-unit: build-tests
 	$(SWIFT) test --skip-build
 
-test-e2e: build venv
+test-e2e: build venv apt-tools
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS) tests/e2e
 
 ## Benchmarks: hot-path micro-benchmarks (release build of bench/swift), then throughput and

@@ -3,7 +3,7 @@
 Each case makes a bucket with the client, uploads a small file and a file big enough to go
 multipart for that client, lists the bucket, downloads both files and compares SHA-256, deletes
 both objects and removes the bucket. The credentials are temporary credentials from STS for
-ROLE_RW. The backend is the filesystem backend.
+ROLE_RW. Every case runs against the filesystem backend and against SeaweedFS (an s3 backend).
 
 Clients: aws-cli v1 (.venv/bin/aws), aws-cli v2 (Debian's `awscli`, /usr/bin/aws, from
 `make apt-tools`), boto3, s3cmd, rclone, s5cmd and minio-py (all from tests/requirements.txt).
@@ -21,7 +21,6 @@ import hashlib
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import time
@@ -52,6 +51,7 @@ BIG = {
 }
 CLIENTS = list(BIG)
 TRANSPORTS = ["http", "https"]
+BACKENDS = ["filesystem", "seaweedfs"]
 
 
 class KnownServerBug(AssertionError):
@@ -82,6 +82,26 @@ def https_deployment(tmp_path_factory, issuer):
     dep = TLSDeployment(tmp_path_factory.mktemp("clients-tls"), issuer).start()
     yield dep
     dep.stop()
+
+
+class TLSSeaweedDeployment(TLSDeployment):
+    def __init__(self, root, issuer, seaweed):
+        super().__init__(root, issuer)
+        self.backend, self.seaweed = "seaweedfs", seaweed
+
+
+@pytest.fixture(scope="module")
+def https_seaweed_deployment(tmp_path_factory, issuer, seaweed):
+    dep = TLSSeaweedDeployment(tmp_path_factory.mktemp("clients-tls-seaweed"), issuer, seaweed).start()
+    yield dep
+    dep.stop()
+
+
+def deployment_for(request, transport: str, backend: str) -> Deployment:
+    """Started lazily, so that `-k filesystem` never starts SeaweedFS."""
+    if transport == "https":
+        return request.getfixturevalue("https_deployment" if backend == "filesystem" else "https_seaweed_deployment")
+    return request.getfixturevalue("lazy").get(backend)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +154,7 @@ class Case:
         return self.work / "out" / name
 
     def fail(self, what: str) -> AssertionError:
-        return AssertionError(f"[{self.client} over {self.transport}] {what}\n\n{self.dep.logs(30)}")
+        return AssertionError(f"[{self.client} over {self.transport}, {self.dep.backend} backend] {what}\n\n{self.dep.logs(30)}")
 
     def run(self, cmd: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
         t0 = time.monotonic()
@@ -372,19 +392,20 @@ assert set(RUNNERS) == set(CLIENTS)
 
 
 def _params():
-    for transport in TRANSPORTS:
-        for client in CLIENTS:
-            marks = []
-            if (client, transport) in XFAIL:
-                marks.append(pytest.mark.xfail(strict=True, raises=KnownServerBug,
-                                               reason=XFAIL[(client, transport)][1]))
-            yield pytest.param(client, transport, id=f"{client}-{transport}", marks=marks)
+    for backend in BACKENDS:
+        for transport in TRANSPORTS:
+            for client in CLIENTS:
+                marks = []
+                if (client, transport) in XFAIL:
+                    marks.append(pytest.mark.xfail(strict=True, raises=KnownServerBug,
+                                                   reason=XFAIL[(client, transport)][1]))
+                yield pytest.param(client, transport, backend, id=f"{client}-{transport}-{backend}", marks=marks)
 
 
-@pytest.mark.parametrize("client,transport", list(_params()))
-def test_client_round_trip(client, transport, request, issuer, files, tmp_path):
-    """mb, put small + multipart big, ls, get both byte-exact, rm both, rb — with `client` over `transport`."""
-    dep = request.getfixturevalue("fs_deployment" if transport == "http" else "https_deployment")
+@pytest.mark.parametrize("client,transport,backend", list(_params()))
+def test_client_round_trip(client, transport, backend, request, issuer, files, tmp_path):
+    """mb, put small + multipart big, ls, get both byte-exact, rm both, rb — `client` over `transport`."""
+    dep = deployment_for(request, transport, backend)
     creds = _CREDS.get(id(dep))
     if creds is None:
         creds = assume(dep, issuer.mint(sub="clients"), session="clients", duration=3600)["Credentials"]
@@ -392,7 +413,7 @@ def test_client_round_trip(client, transport, request, issuer, files, tmp_path):
     size, parts = BIG[client]
     (tmp_path / "out").mkdir()
     case = Case(client=client, transport=transport, dep=dep, creds=creds,
-                bucket=f"cl-{client}-{transport}-{secrets.token_hex(3)}", work=tmp_path,
+                bucket=f"cl-{client}-{transport}-{backend[:2]}-{secrets.token_hex(3)}", work=tmp_path,
                 small=files["small.bin"][0], big=files[f"big-{size}.bin"][0], parts=parts)
     try:
         RUNNERS[client](case)
