@@ -1,4 +1,5 @@
 import HTTPTypes
+import Shared
 
 /// Maps a request to its S3 operation and IAM permissions, following the table in
 /// wire-semantics §4. Anything not recognised is `NotImplemented` — never authorised as a

@@ -100,42 +100,6 @@ public struct StreamingChecksum: Sendable {
     /// in standard, padded base64 (`DUoRhQ==` for CRC32 of `hello world`).
     /// - Returns: the base64 text.
     public func base64() -> String {
-        ChecksumBase64.encode(finalize())
-    }
-}
-
-/// A minimal RFC 4648 §4 base64 encoder (standard alphabet, padded) for digests.
-enum ChecksumBase64 {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    static func encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 3 <= bytes.count {
-            let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            out.append(alphabet[Int(group >> 18)])
-            out.append(alphabet[Int((group >> 12) & 0x3F)])
-            out.append(alphabet[Int((group >> 6) & 0x3F)])
-            out.append(alphabet[Int(group & 0x3F)])
-            index += 3
-        }
-        switch bytes.count - index {
-        case 1:
-            let group = UInt32(bytes[index]) << 16
-            out.append(alphabet[Int(group >> 18)])
-            out.append(alphabet[Int((group >> 12) & 0x3F)])
-            out.append(UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
-        case 2:
-            let group = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            out.append(alphabet[Int(group >> 18)])
-            out.append(alphabet[Int((group >> 12) & 0x3F)])
-            out.append(alphabet[Int((group >> 6) & 0x3F)])
-            out.append(UInt8(ascii: "="))
-        default:
-            break
-        }
-        return String(decoding: out, as: UTF8.self)
+        Base64.encode(finalize())
     }
 }

@@ -115,10 +115,6 @@ public enum SessionKeyMaterial {
 extension Base64URL {
     /// Decodes standard base64 (with or without padding), ignoring surrounding whitespace.
     public static func decodeStandard(_ text: String) -> [UInt8]? {
-        let trimmed = text.trimmingASCIIWhitespace()
-        var padded = trimmed
-        while padded.utf8.count % 4 != 0 { padded += "=" }
-        guard let data = Data(base64Encoded: padded) else { return nil }
-        return [UInt8](data)
+        Base64.decode(text.trimmingASCIIWhitespace())
     }
 }

@@ -15,7 +15,7 @@ public enum LogRedaction {
         let redacted = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> Substring in
             let name = pair.split(separator: "=", maxSplits: 1).first ?? pair
             // Match the decoded name: `X-Amz-Security%2DToken` authenticates like the plain one.
-            let decoded = FormURLEncoding.decode(name.utf8) ?? String(name)
+            let decoded = PercentDecoding.decode(name, plusAsSpace: true) ?? String(name)
             return sensitiveParameters.contains(decoded.lowercased()) ? Substring(name + "=REDACTED") : pair
         }
         return path + "?" + redacted.joined(separator: "&")

@@ -99,7 +99,7 @@ public struct ConditionBlock: Sendable, Hashable {
         case .bool:
             return .bool(try each("\"true\" or \"false\"", ConditionClause.parseBool))
         case .binaryEquals:
-            return .binary(try each("base64", PolicyBase64.decode))
+            return .binary(try each("base64", Base64.decode))
         case .ipAddress, .notIpAddress:
             return .ip(try each("an IP address or CIDR block", IPAddressRange.init))
         case .arnEquals, .arnLike, .arnNotEquals, .arnNotLike:

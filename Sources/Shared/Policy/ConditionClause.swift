@@ -90,7 +90,7 @@ public struct ConditionClause: Sendable, Hashable, CustomStringConvertible {
             guard let boolean = Self.parseBool(value) else { return nil }
             return booleans.contains(boolean)
         case .binary(let blobs):
-            guard let bytes = PolicyBase64.decode(value) else { return nil }
+            guard let bytes = Base64.decode(value) else { return nil }
             return blobs.contains(bytes)
         case .ip(let ranges):
             guard let address = IPAddressRange.parseAddress(Substring(value)) else { return nil }

@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// RFC 4648 §5 base64url without padding, as JOSE uses it.
 public enum Base64URL {
     public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
@@ -29,13 +23,8 @@ public enum Base64URL {
             default: return nil
             }
         }
-        switch standard.utf8.count % 4 {
-        case 0: break
-        case 2: standard += "=="
-        case 3: standard += "="
-        default: return nil
-        }
-        guard let data = Data(base64Encoded: standard) else { return nil }
-        return [UInt8](data)
+        // Unpadded by definition; a length of 1 mod 4 cannot be base64.
+        guard standard.utf8.count % 4 != 1 else { return nil }
+        return Base64.decode(standard)
     }
 }

@@ -196,7 +196,7 @@ private func pseudoRandomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
     @Test func base64MatchesFoundation() {
         for length in 0..<40 {
             let bytes = pseudoRandomBytes(length, seed: UInt64(length) + 7)
-            #expect(ChecksumBase64.encode(bytes) == Data(bytes).base64EncodedString())
+            #expect(Base64.encode(bytes) == Data(bytes).base64EncodedString())
         }
     }
 }

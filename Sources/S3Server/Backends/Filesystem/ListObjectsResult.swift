@@ -1,3 +1,4 @@
+import Shared
 /// Parameters of ListObjects (V1) and ListObjectsV2, already decoded from the query string.
 struct ListObjectsRequest: Sendable, Equatable {
     var prefix: String = ""
@@ -38,12 +39,12 @@ struct ListObjectsResult: Sendable, Equatable {
     var nextContinuationToken: String? { nextMarker.map(ListObjectsResult.encodeContinuationToken) }
 
     static func encodeContinuationToken(_ marker: String) -> String {
-        FSBase64.encode(Array(marker.utf8))
+        Base64.encode(Array(marker.utf8))
     }
 
     /// Decodes a token made by ``encodeContinuationToken(_:)``; `InvalidArgument` otherwise.
     static func decodeContinuationToken(_ token: String) throws(S3StoreError) -> String {
-        guard let bytes = FSBase64.decode(token), let marker = String(validating: bytes, as: UTF8.self) else {
+        guard let bytes = Base64.decode(token), let marker = String(validating: bytes, as: UTF8.self) else {
             throw .invalidArgument("The continuation token provided is incorrect")
         }
         return marker
