@@ -28,31 +28,34 @@ def fs_creds(fs_deployment, issuer):
     return creds
 
 
-def head_bytes(url: str, creds: dict, length: int, payload_hash: str, expect: bool) -> bytes:
-    """A signed PUT request head (no body) for `url`."""
-    request = AWSRequest(method="PUT", url=url, headers={"X-Amz-Content-SHA256": payload_hash})
-    request.context["payload_signing_enabled"] = False
-    S3SigV4Auth(Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]), "s3", REGION).add_auth(request)
-    # payload_signing_enabled=False makes botocore sign UNSIGNED-PAYLOAD, as for a streamed body.
+def request_head(url: str, request: AWSRequest, length: int, expect: bool) -> bytes:
+    """The raw HTTP/1.1 head of a signed PUT to `url` announcing `length` body bytes."""
     parts = urlsplit(url)
     lines = [f"PUT {parts.path} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {length}"]
     if expect:
         lines.append("Expect: 100-continue")
-    for name, value in request.headers.items():
-        lines.append(f"{name}: {value}")
+    lines += [f"{name}: {value}" for name, value in request.headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def credentials(creds: dict) -> Credentials:
+    return Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"])
+
+
+def head_bytes(url: str, creds: dict, length: int, payload_hash: str, expect: bool) -> bytes:
+    """A signed PUT request head (no body) for `url`."""
+    request = AWSRequest(method="PUT", url=url, headers={"X-Amz-Content-SHA256": payload_hash})
+    # payload_signing_enabled=False makes botocore sign UNSIGNED-PAYLOAD, as for a streamed body.
+    request.context["payload_signing_enabled"] = False
+    S3SigV4Auth(credentials(creds), "s3", REGION).add_auth(request)
+    return request_head(url, request, length, expect)
 
 
 def sign_for_body(url: str, creds: dict, body: bytes, expect: bool) -> bytes:
+    """The head of a PUT signed for `body` (which the caller sends)."""
     request = AWSRequest(method="PUT", url=url, data=body)
-    S3SigV4Auth(Credentials(creds["AccessKeyId"], creds["SecretAccessKey"], creds["SessionToken"]), "s3", REGION).add_auth(request)
-    parts = urlsplit(url)
-    lines = [f"PUT {parts.path} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {len(body)}"]
-    if expect:
-        lines.append("Expect: 100-continue")
-    for name, value in request.headers.items():
-        lines.append(f"{name}: {value}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+    S3SigV4Auth(credentials(creds), "s3", REGION).add_auth(request)
+    return request_head(url, request, len(body), expect)
 
 
 def read_status(sock: socket.socket, timeout: float = 10) -> tuple[int, bytes]:
