@@ -83,9 +83,7 @@ struct S3Responder: Sendable {
             if unreadBody { headers[.connection] = "close" }
             try? await writer.write(response: HTTPResponse(status: status, headerFields: headers), body: ResponseBody(byteBuffer: body))
             if unreadBody {
-                // Never read a rejected upload to its end (Hummingbird would drain it to keep
-                // the connection): close instead.
-                channel.close(promise: nil)
+                await Self.closeAfterRejectedUpload(request, channel: channel)
             }
             log.info("request rejected", metadata: ["code": .string(error.code)])
         }
@@ -316,6 +314,32 @@ struct S3Responder: Sendable {
         }
         return found
     }
+
+    /// Never reads a rejected upload to its end (Hummingbird would drain it to keep the
+    /// connection alive): the answer is followed by a FIN, a little of the body is read so the
+    /// client is not reset while it is still sending (a reset would discard the answer before
+    /// it reads it — a "lingering close", as nginx does), then the connection is closed.
+    static func closeAfterRejectedUpload(_ request: Request, channel: any Channel) async {
+        if request.headers[.expect]?.lowercased() == "100-continue" {
+            // No `100 Continue` was sent, so the client holds its body back: nothing to linger for.
+            channel.close(promise: nil)
+            return
+        }
+        try? await channel.close(mode: .output)
+        let deadline = channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        var drained = 0
+        do {
+            for try await buffer in request.body {
+                drained += buffer.readableBytes
+                if drained > lingeringBytes { break }
+            }
+        } catch {}
+        deadline.cancel()
+        channel.close(promise: nil)
+    }
+
+    /// How much of a rejected upload is read while the answer reaches the client.
+    static let lingeringBytes = 4 * 1024 * 1024
 
     static func hasUnreadBody(_ request: Request, outcome: BodyOutcome) -> Bool {
         guard case .unread = outcome.current else { return false }
