@@ -8,31 +8,16 @@
 /// Generators", 2005) consumes eight bytes per step with eight 256-entry tables: table 0 is the classic
 /// byte-at-a-time table, and table k advances an entry by k further zero bytes.
 enum ChecksumCRC {
-    static let crc32Tables = makeTables32(polynomial: 0xEDB8_8320)
-    static let crc32cTables = makeTables32(polynomial: 0x82F6_3B78)
-    static let crc64NVMETables = makeTables64(polynomial: 0x9A6C_9329_AC4B_C9B5)
+    static let crc32Tables = makeTables(polynomial: UInt32(0xEDB8_8320))
+    static let crc32cTables = makeTables(polynomial: UInt32(0x82F6_3B78))
+    static let crc64NVMETables = makeTables(polynomial: UInt64(0x9A6C_9329_AC4B_C9B5))
 
-    /// Eight consecutive 256-entry tables in one flat array (entry `k * 256 + n`).
-    private static func makeTables32(polynomial: UInt32) -> [UInt32] {
-        var tables = [UInt32](repeating: 0, count: 8 * 256)
+    /// Eight consecutive 256-entry tables in one flat array (entry `k * 256 + n`), for a
+    /// reflected CRC of any width (`UInt32` for CRC32/CRC32C, `UInt64` for CRC64NVME).
+    private static func makeTables<Word: FixedWidthInteger & UnsignedInteger>(polynomial: Word) -> [Word] {
+        var tables = [Word](repeating: 0, count: 8 * 256)
         for n in 0..<256 {
-            var crc = UInt32(n)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ polynomial : crc >> 1 }
-            tables[n] = crc
-        }
-        for k in 1..<8 {
-            for n in 0..<256 {
-                let previous = tables[(k - 1) * 256 + n]
-                tables[k * 256 + n] = (previous >> 8) ^ tables[Int(previous & 0xFF)]
-            }
-        }
-        return tables
-    }
-
-    private static func makeTables64(polynomial: UInt64) -> [UInt64] {
-        var tables = [UInt64](repeating: 0, count: 8 * 256)
-        for n in 0..<256 {
-            var crc = UInt64(n)
+            var crc = Word(n)
             for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ polynomial : crc >> 1 }
             tables[n] = crc
         }
