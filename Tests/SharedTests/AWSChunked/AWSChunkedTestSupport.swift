@@ -2,48 +2,13 @@ import Foundation
 import NIOCore
 import Shared
 
-/// The S3 documentation's chunked-upload example (`s3-doc-examples.json`), located from this
-/// file: `<repo>/Tests/SharedTests/AWSChunked/…` → `<repo>/../shared/sigv4-vectors`, falling back
-/// to `/work/shared/sigv4-vectors`.
+/// The S3 documentation's chunked-upload example, read through `S3DocExamples` (which finds
+/// `../shared/sigv4-vectors` beside the repository).
 struct AWSChunkedDocExample {
-    struct File: Decodable {
-        struct Meta: Decodable {
-            var secret_key: String
-            var region: String
-            var service: String
-        }
-        struct Chunk: Decodable {
-            var chunk_len: Int
-            var chunk_byte: String
-            var chunk_header: String
-            var signature: String
-        }
-        struct Vector: Decodable {
-            var name: String
-            var signature: String?
-            var seed_signature: String?
-            var chunks: [Chunk]?
-            var headers: [String: String]?
-        }
-        var meta: Meta
-        var vectors: [Vector]
-    }
-
-    static let vectorsRoot: URL = {
-        let repoRoot = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent()  // AWSChunked
-            .deletingLastPathComponent()  // SharedTests
-            .deletingLastPathComponent()  // Tests
-            .deletingLastPathComponent()  // repository root
-        let beside = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/sigv4-vectors")
-        if FileManager.default.fileExists(atPath: beside.path) { return beside }
-        return URL(fileURLWithPath: "/work/shared/sigv4-vectors")
-    }()
-
     let date: AmzDate
     let signingKey: SigV4SigningKey
     let seedSignature: String
-    let chunks: [File.Chunk]
+    let chunks: [S3DocExamples.Chunk]
     let decodedContentLength: Int64
     /// The framed body, built from `body_layout`: `<hex>;chunk-signature=<sig>\r\n<data>\r\n … 0;chunk-signature=<sig>\r\n\r\n`.
     let body: [UInt8]
@@ -51,8 +16,7 @@ struct AWSChunkedDocExample {
     let payload: [UInt8]
 
     static func load() throws -> AWSChunkedDocExample {
-        let data = try Data(contentsOf: vectorsRoot.appendingPathComponent("s3-doc-examples/s3-doc-examples.json"))
-        let file = try JSONDecoder().decode(File.self, from: data)
+        let file = try S3DocExamples.load()
         guard let seed = file.vectors.first(where: { $0.name == "streaming-put-seed" }),
             let chunked = file.vectors.first(where: { $0.name == "streaming-put-chunks" }),
             let seedSignature = chunked.seed_signature, seedSignature == seed.signature,
@@ -95,22 +59,7 @@ struct AWSChunkedDecoded: Equatable {
 enum AWSChunkedHarness {
     /// Feeds `pieces` in order, then finishes.
     static func decode(_ pieces: [ArraySlice<UInt8>], configuration: () -> AWSChunkedDecoder) throws(AWSChunkedError) -> AWSChunkedDecoded {
-        var decoder = configuration()
-        var result = AWSChunkedDecoded(payload: ByteBuffer(), trailers: nil)
-        for piece in pieces {
-            for output in try decoder.feed(ByteBuffer(bytes: piece)) {
-                switch output {
-                case .data(var bytes):
-                    if result.trailers != nil { result.outputsAfterTrailers += 1 }
-                    result.payload.writeBuffer(&bytes)
-                case .trailers(let trailers):
-                    if result.trailers != nil { result.outputsAfterTrailers += 1 }
-                    result.trailers = trailers
-                }
-            }
-        }
-        try decoder.finish()
-        return result
+        try decode(pieces.map { ByteBuffer(bytes: $0) }, configuration: configuration)
     }
 
     /// Feeds `pieces` in order, then finishes.
