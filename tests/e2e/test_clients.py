@@ -61,18 +61,7 @@ class KnownServerBug(AssertionError):
 # Known S3Server failures: (client, transport) -> (regex the failure must match, reason). Marked
 # xfail(strict=True, raises=KnownServerBug): a different failure is reported as a failure, and a
 # pass as XPASS(strict), i.e. a failure too, so the entry must be removed once the server is fixed.
-_DELETE_OBJECTS = (
-    r"POST on a bucket with delete status code: 501",
-    "S3Server does not implement DeleteObjects (POST /bucket?delete): S3RequestClassifier lists "
-    "`delete` as a subresource but classifyBucket has no (.post, [\"delete\"]) case, so it answers "
-    "501 NotImplemented ('POST on a bucket with delete'). `s5cmd rm` always deletes through "
-    "DeleteObjects, even for one key. Everything before the delete step (mb, put, multipart put, "
-    "ls, byte-exact get) passes.",
-)
-XFAIL: dict[tuple[str, str], tuple[str, str]] = {
-    ("s5cmd", "http"): _DELETE_OBJECTS,
-    ("s5cmd", "https"): _DELETE_OBJECTS,
-}
+XFAIL: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 # -- fixtures ---------------------------------------------------------------------------------------

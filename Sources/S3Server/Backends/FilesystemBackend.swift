@@ -29,12 +29,42 @@ struct FilesystemBackend: S3Backend {
         do {
             return try await perform(request, body: body)
         } catch let error as S3StoreError {
-            var s3Error = S3Error(error.code, error.message, status: error.httpStatus)
-            if error.code == "NoSuchKey", let key = request.operation.key { s3Error.details = [("Key", key)] }
-            if error.code == "NoSuchBucket", let bucket = request.operation.bucket { s3Error.details = [("BucketName", bucket)] }
-            if error.code == "NoSuchUpload", let uploadID = request.target.parameter("uploadId") { s3Error.details = [("UploadId", uploadID)] }
-            throw s3Error
+            throw Self.s3Error(error, request: request)
         }
+    }
+
+    func deleteObjects(
+        bucket: String, objects: [DeleteObjectsRequest.Object], request: BackendRequest
+    ) async throws -> [DeleteObjectsResult.Entry] {
+        do {
+            try await store.headBucket(bucket)
+        } catch let error as S3StoreError {
+            throw Self.s3Error(error, request: request)
+        }
+        var entries: [DeleteObjectsResult.Entry] = []
+        entries.reserveCapacity(objects.count)
+        for object in objects {
+            // The store keeps one version per key, S3's "null" version of an unversioned bucket.
+            if let version = object.versionID, version != "null" {
+                entries.append(.failed(object, code: "NoSuchVersion", message: "The specified version does not exist."))
+                continue
+            }
+            do {
+                try await store.deleteObject(bucket: bucket, key: object.key)
+                entries.append(.deleted(object))
+            } catch let error as S3StoreError {
+                entries.append(.failed(object, code: error.code, message: error.message))
+            }
+        }
+        return entries
+    }
+
+    private static func s3Error(_ error: S3StoreError, request: BackendRequest) -> S3Error {
+        var s3Error = S3Error(error.code, error.message, status: error.httpStatus)
+        if error.code == "NoSuchKey", let key = request.operation.key { s3Error.details = [("Key", key)] }
+        if error.code == "NoSuchBucket", let bucket = request.operation.bucket { s3Error.details = [("BucketName", bucket)] }
+        if error.code == "NoSuchUpload", let uploadID = request.target.parameter("uploadId") { s3Error.details = [("UploadId", uploadID)] }
+        return s3Error
     }
 
     private func perform(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
@@ -107,7 +137,7 @@ struct FilesystemBackend: S3Backend {
             let result = try await store.listParts(
                 bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", partNumberMarker: marker, maxParts: maxParts)
             return .xml(S3XML.listPartsResult(bucket: bucket, result: result))
-        case .copyObject, .uploadPartCopy, .listBuckets:
+        case .copyObject, .uploadPartCopy, .listBuckets, .deleteObjects:
             throw S3Error.notImplemented("\(operation.name.rawValue) on the filesystem backend")
         }
     }

@@ -11,6 +11,12 @@ protocol S3Backend: Sendable {
     /// S3-level failures are thrown as `S3Error`.
     func handle(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse
 
+    /// DeleteObjects for keys that were each authorised already; one entry per key. A failure
+    /// of the whole request (no such bucket, backend down) is thrown.
+    func deleteObjects(
+        bucket: String, objects: [DeleteObjectsRequest.Object], request: BackendRequest
+    ) async throws -> [DeleteObjectsResult.Entry]
+
     /// The buckets this backend holds, for ListBuckets.
     func listBuckets() async throws -> [BucketSummary]
 }

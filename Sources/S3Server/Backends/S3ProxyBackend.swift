@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -19,6 +20,7 @@ struct S3ProxyBackend: S3Backend {
     let region: String
     let credentials: (accessKeyID: String, secretAccessKey: String)?
     let client: HTTPClient
+    let readTimeoutSeconds: Int
     let logger: Logger
 
     /// Client headers forwarded to the backend: the S3 request headers of the operations we
@@ -66,6 +68,7 @@ struct S3ProxyBackend: S3Backend {
         self.region = settings.region
         self.credentials = credentials
         self.logger = logger
+        self.readTimeoutSeconds = settings.readTimeoutSeconds
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
@@ -165,24 +168,76 @@ struct S3ProxyBackend: S3Backend {
         return !String(decoding: body, as: UTF8.self).contains("<Contents>")
     }
 
+    func deleteObjects(
+        bucket: String, objects: [DeleteObjectsRequest.Object], request: BackendRequest
+    ) async throws -> [DeleteObjectsResult.Entry] {
+        // Our own request with only the keys the policy allowed; never quiet, so every key's
+        // outcome comes back. The body is ours, so it is signed and MD5'd for real.
+        let body = Array(DeleteObjectsRequest(objects: objects).xml().utf8)
+        var headers: [(name: String, value: String)] = [
+            ("content-md5", Base64.encode(Array(Insecure.MD5.hash(data: body)))), ("content-type", "application/xml"),
+        ]
+        if let expectedOwner = request.headers[HTTPField.Name("x-amz-expected-bucket-owner")!] {
+            headers.append(("x-amz-expected-bucket-owner", expectedOwner))
+        }
+        let (status, answer) = try await call(
+            method: "POST", path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("delete", "")],
+            headers: headers, body: body)
+        guard status == 200 else { throw Self.forwardedError(status: status, body: answer, logger: logger) }
+        guard let result = DeleteObjectsResult(parsing: answer) else {
+            logger.warning("backend DeleteResult unreadable", metadata: ["backend": .string(name)])
+            throw S3Error.internalError
+        }
+        return result.entries
+    }
+
     /// A small signed GET of our own (not on a client's behalf), answered 200 or failing.
     private func get(path: String, query: [(name: String, value: String)]) async throws -> [UInt8] {
-        var headers: [(name: String, value: String)] = [("host", hostHeader)]
+        let (status, body) = try await call(method: "GET", path: path, query: query, headers: [], body: [])
+        guard status == 200 else {
+            logger.warning("backend request failed", metadata: ["backend": .string(name), "path": .string(path), "status": "\(status)"])
+            throw S3Error.serviceUnavailable
+        }
+        return body
+    }
+
+    /// A small signed request of our own, its answer collected (bounded).
+    private func call(
+        method: String, path: String, query: [(name: String, value: String)], headers extra: [(name: String, value: String)],
+        body: [UInt8]
+    ) async throws -> (status: Int, body: [UInt8]) {
+        var headers: [(name: String, value: String)] = [("host", hostHeader)] + extra
+        if !body.isEmpty { headers.append(("content-length", String(body.count))) }
         var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
+        outgoing.method = HTTPMethod(rawValue: method)
         if let credentials {
             let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
             headers += signer.sign(
-                method: "GET", path: path, query: query, headers: headers, payloadHash: SigV4SigningKey.emptyPayloadSHA256,
-                date: AmzDate(epochSeconds: ISO8601.now())).headersToAdd
+                method: method, path: path, query: query, headers: headers,
+                payloadHash: Hex.encode(SHA256.hash(data: body)), date: AmzDate(epochSeconds: ISO8601.now())).headersToAdd
         }
         for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
-        let response = try await client.execute(outgoing, timeout: .seconds(30), logger: logger)
-        let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        guard response.status == .ok else {
-            logger.warning("backend request failed", metadata: ["backend": .string(name), "path": .string(path), "status": "\(response.status.code)"])
-            throw S3Error.serviceUnavailable
+        if !body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await client.execute(outgoing, timeout: .seconds(Int64(readTimeoutSeconds)), logger: logger)
+        let collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return (Int(response.status.code), Array(collected.readableBytesView))
+    }
+
+    /// A backend's error answer to one of our own requests, passed on as the client would have
+    /// seen it had we forwarded the request (5xx without an S3 code become ServiceUnavailable).
+    static func forwardedError(status: Int, body: [UInt8], logger: Logger) -> S3Error {
+        let text = String(decoding: body, as: UTF8.self)
+        func element(_ name: String) -> String? {
+            guard let open = text.range(of: "<\(name)>"), let close = text.range(of: "</\(name)>", range: open.upperBound..<text.endIndex) else {
+                return nil
+            }
+            return String(text[open.upperBound..<close.lowerBound])
         }
-        return Array(body.readableBytesView)
+        guard (400..<600).contains(status), let code = element("Code") else {
+            logger.warning("backend failure", metadata: ["status": "\(status)"])
+            return .serviceUnavailable
+        }
+        return S3Error(code, element("Message") ?? "", status: status)
     }
 
     /// The wire query: the same encoding and order as the canonical query we sign.

@@ -34,9 +34,6 @@ extension S3Error {
         "InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", status: 403)
     static let invalidToken = S3Error("InvalidToken", "The provided token is malformed or otherwise invalid.", status: 400)
     static let expiredToken = S3Error("ExpiredToken", "The provided token has expired.", status: 400)
-    static let missingSecurityHeader = S3Error(
-        "MissingSecurityHeader", "Your request was missing a required header", status: 400,
-        details: [("MissingHeaderName", "x-amz-security-token")])
     static let missingContentLength = S3Error(
         "MissingContentLength", "You must provide the Content-Length HTTP header.", status: 411)
     static let contentSHA256Mismatch = S3Error(
@@ -64,6 +61,13 @@ extension S3Error {
     }
 
     static func invalidRequest(_ message: String) -> S3Error { S3Error("InvalidRequest", message, status: 400) }
+
+    static let malformedXML = S3Error(
+        "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", status: 400)
+
+    static func xmlTooLarge(maximum: Int) -> S3Error {
+        .invalidRequest("The XML you provided was larger than the maximum of \(maximum) bytes")
+    }
 
     static func noSuchBucket(_ bucket: String) -> S3Error {
         S3Error("NoSuchBucket", "The specified bucket does not exist", status: 404, details: [("BucketName", bucket)])

@@ -20,6 +20,7 @@ struct S3Operation: Sendable {
         case abortMultipartUpload = "AbortMultipartUpload"
         case listParts = "ListParts"
         case deleteObject = "DeleteObject"
+        case deleteObjects = "DeleteObjects"
     }
 
     /// One permission the request needs: every one of them must be allowed.
@@ -47,7 +48,7 @@ struct S3Operation: Sendable {
     /// Whether the request carries a body the backend consumes.
     var hasRequestBody: Bool {
         switch name {
-        case .putObject, .uploadPart, .completeMultipartUpload, .createBucket: true
+        case .putObject, .uploadPart, .completeMultipartUpload, .createBucket, .deleteObjects: true
         default: false
         }
     }

@@ -68,6 +68,11 @@ enum S3RequestClassifier {
                 conditionValues: HeaderConditions.values(from: headers))
         case (.delete, []):
             return op(.deleteBucket, "s3:DeleteBucket")
+        case (.post, ["delete"]):
+            // The keys are in the body: the responder authorises each one once it has read it.
+            // No permission here means any request-level evaluation would deny (fail closed).
+            return S3Operation(
+                name: .deleteObjects, bucket: bucket, key: nil, permissions: [], conditionValues: HeaderConditions.values(from: headers))
         default:
             throw .notImplemented("\(method) on a bucket with \(present.sorted().joined(separator: ", "))")
         }

@@ -41,13 +41,11 @@ struct S3Responder: Sendable {
             operationName = operation.name.rawValue
             principal = auth.session.assumedRoleARN
             result = .success(response)
-        } catch let failure as RequestFailure {
-            operationName = failure.operation ?? operationName
-            principal = failure.principal
-            result = .failure(failure.error)
         } catch {
-            log.error("unexpected error", metadata: ["error": "\(error)"])
-            result = .failure(.internalError)
+            // `handle` throws only RequestFailure: every failure already has its S3 answer.
+            operationName = error.operation ?? operationName
+            principal = error.principal
+            result = .failure(error.error)
         }
 
         var status: HTTPResponse.Status
@@ -141,15 +139,18 @@ struct S3Responder: Sendable {
         let facts = S3Authorizer.RequestFacts(
             sourceIP: client.sourceIP, secureTransport: client.secure, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
             contentSHA256: request.headers[HTTPField.Name("x-amz-content-sha256")!], now: now)
-        let decision: Decision
-        do {
-            decision = try authorizer.authorize(operation.permissions, operation: operation, auth: auth, facts: facts)
-        } catch {
-            throw fail(error)
-        }
-        guard decision.isAllowed else {
-            logger.info("access denied", metadata: ["decision": .string(decision.description)])
-            throw fail(.accessDenied())
+        // DeleteObjects names its keys in the body: each is authorised once the body is read.
+        if operation.name != .deleteObjects {
+            let decision: Decision
+            do {
+                decision = try authorizer.authorize(operation.permissions, operation: operation, auth: auth, facts: facts)
+            } catch {
+                throw fail(error)
+            }
+            guard decision.isAllowed else {
+                logger.info("access denied", metadata: ["decision": .string(decision.description)])
+                throw fail(.accessDenied())
+            }
         }
 
         if operation.name == .listBuckets {
@@ -200,6 +201,15 @@ struct S3Responder: Sendable {
                 throw fail(.internalError)
             }
         }
+        if operation.name == .deleteObjects {
+            // S3 requires an integrity check on this body; botocore sends a CRC32, others Content-MD5.
+            guard expectedMD5 != nil || checksum != nil || trailerChecksum != nil else {
+                throw fail(.invalidRequest("Missing required header for this request: Content-MD5"))
+            }
+            if let contentLength, contentLength > DeleteObjectsRequest.maximumSize {
+                throw fail(.xmlTooLarge(maximum: DeleteObjectsRequest.maximumSize))
+            }
+        }
         guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
             throw fail(.noSuchBucket(operation.bucket ?? ""))
         }
@@ -226,6 +236,16 @@ struct S3Responder: Sendable {
         let backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
             contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
+        if operation.name == .deleteObjects {
+            do {
+                let response = try await deleteObjects(
+                    backendRequest, bucket: bucket, body: body, outcome: outcome, backend: backend, auth: auth, facts: facts,
+                    logger: logger)
+                return (response, operation, auth)
+            } catch {
+                throw fail(error)
+            }
+        }
         var response: BackendResponse
         do {
             response = try await backend.handle(backendRequest, body: body)
@@ -251,7 +271,7 @@ struct S3Responder: Sendable {
         return (response, operation, auth)
     }
 
-    private func bodyError(_ outcome: BodyOutcome) -> S3Error? {
+    func bodyError(_ outcome: BodyOutcome) -> S3Error? {
         switch outcome.current {
         case .failed(.sha256Mismatch): .contentSHA256Mismatch
         case .failed(.md5Mismatch): .badDigest

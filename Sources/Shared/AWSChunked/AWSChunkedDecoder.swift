@@ -143,7 +143,6 @@ public struct AWSChunkedDecoder: Sendable {
     private var chunkSignature = ""
     private var chunkIndex = 0
     private var trailerSectionLength = 0
-    private var trailerHasher = SHA256()
     private var trailerSignatureSeen = false
     private var receivedTrailers: [AWSChunkedTrailer] = []
 
@@ -377,7 +376,7 @@ public struct AWSChunkedDecoder: Sendable {
 
         if name == Self.trailerSignatureName {
             guard signsTrailer, var signer else { throw .unexpectedTrailer(name) }
-            let digest = Hex.encode(trailerHasher.finalize())
+            let digest = Self.canonicalTrailerSHA256(receivedTrailers)
             guard Hex.isSHA256Hex(value), signer.verifyTrailer(sha256: digest, signature: value) else {
                 throw .trailerSignatureMismatch
             }
@@ -388,7 +387,16 @@ public struct AWSChunkedDecoder: Sendable {
         guard expectedTrailers.contains(name) else { throw .unexpectedTrailer(name) }
         guard !receivedTrailers.contains(where: { $0.name == name }) else { throw .duplicateTrailer(name) }
         receivedTrailers.append(AWSChunkedTrailer(name: name, value: value))
-        trailerHasher.update(data: Array("\(name):\(value)\n".utf8))
+    }
+
+    /// What `x-amz-trailer-signature` signs: the trailers as canonical headers — sorted by
+    /// name, `name:value\n` each, values trimmed and whitespace runs folded — exactly as
+    /// aws-c-auth and the Java SDK build it, whatever order the lines arrived in.
+    static func canonicalTrailerSHA256(_ trailers: [AWSChunkedTrailer]) -> String {
+        let pairs = trailers.map { (name: $0.name, value: $0.value) }
+        // Cannot throw: every signed name comes from `pairs`.
+        let canonical = (try? CanonicalRequest.canonicalHeaders(signedHeaders: trailers.map(\.name), headers: pairs)) ?? ""
+        return Hex.encode(SHA256.hash(data: Array(canonical.utf8)))
     }
 
     private mutating func endTrailerSection(into outputs: inout [Output]) throws(AWSChunkedError) {

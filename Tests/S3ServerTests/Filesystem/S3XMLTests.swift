@@ -167,6 +167,7 @@ struct CompleteMultipartUploadRequestTests {
 
     @Test(arguments: [
         "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber>",  // not well-formed
+        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>e</ETag></Part>",  // cut short after a whole part
         "<CompleteMultipartUpload></CompleteMultipartUpload>",  // no parts
         "<CompleteMultipartUpload><Part><PartNumber>x</PartNumber><ETag>e</ETag></Part></CompleteMultipartUpload>",
         "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber></Part></CompleteMultipartUpload>",

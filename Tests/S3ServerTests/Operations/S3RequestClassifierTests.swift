@@ -49,6 +49,8 @@ import Testing
         Case(.get, "/bkt/k?uploadId=u", .listParts, ["s3:ListMultipartUploadParts arn:aws:s3:::bkt/k"]),
         Case(.delete, "/bkt/k", .deleteObject, ["s3:DeleteObject arn:aws:s3:::bkt/k"]),
         Case(.delete, "/bkt/k?versionId=1", .deleteObject, ["s3:DeleteObjectVersion arn:aws:s3:::bkt/k"]),
+        // Authorised per key from the body; no request-level permission, so nothing is granted by default.
+        Case(.post, "/bkt?delete", .deleteObjects, []),
     ]
 
     @Test(arguments: cases)
@@ -63,7 +65,7 @@ import Testing
     /// Sub-resources we do not handle are refused, never authorised as a look-alike.
     @Test(arguments: [
         (HTTPRequest.Method.put, "/bkt/k?acl"), (.get, "/bkt/k?tagging"), (.put, "/bkt?policy"), (.get, "/bkt?versioning"),
-        (.post, "/bkt?delete"), (.post, "/bkt/k"), (.put, "/"), (.get, "/bkt?versions"), (.put, "/bkt/k?tagging"),
+        (.post, "/bkt/k?delete"), (.post, "/bkt/k"), (.put, "/"), (.get, "/bkt?versions"), (.put, "/bkt/k?tagging"),
     ])
     func unhandledSubresourcesAreNotImplemented(method: HTTPRequest.Method, target: String) throws {
         do {

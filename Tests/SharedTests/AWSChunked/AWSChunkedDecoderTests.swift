@@ -195,6 +195,47 @@ struct AWSChunkedDecoderTests {
     }
 }
 
+// MARK: - Trailer signature known answer
+
+/// aws-c-auth's `sigv4_trailing_headers_signing_test`: the S3 documentation's chunked upload,
+/// followed by three trailers and a signature computed by AWS's own signer. The lines are
+/// hashed sorted by name (`first:1st\nsecond:2nd\nthird:3rd\n`), whatever order they arrive in.
+@Suite struct AWSChunkedTrailerSignatureTests {
+    static let awsCAuthTrailerSignature = "df5735bd9f3295cd9386572292562fefc93ba94e80a0a1ddcbd652c4e0a75e6c"
+
+    func body(_ example: AWSChunkedDocExample, trailerLines: [String]) -> [UInt8] {
+        // The doc body ends with the final chunk header's CRLF and the empty line; the trailers go between.
+        var body = Array(example.body.dropLast(2))
+        for line in trailerLines { body += Array("\(line)\r\n".utf8) }
+        return body + Array("x-amz-trailer-signature:\(Self.awsCAuthTrailerSignature)\r\n\r\n".utf8)
+    }
+
+    @Test(arguments: [
+        ["first:1st", "second:2nd", "third:3rd"],
+        ["third:3rd", "first:1st", "second:2nd"],
+        ["Second:  2nd ", "THIRD:3rd", "first:1st"],
+    ])
+    func awsCAuthVectorVerifies(lines: [String]) throws {
+        let example = try AWSChunkedDocExample.load()
+        let decoded = try AWSChunkedHarness.decode(AWSChunkedHarness.bytewise(body(example, trailerLines: lines))) {
+            AWSChunkedDecoder(
+                mode: .signedWithTrailer(example.signer), expectedTrailers: ["first", "second", "third"],
+                decodedContentLength: example.decodedContentLength)
+        }
+        #expect(decoded.payload == ByteBuffer(bytes: example.payload))
+        #expect(Set((decoded.trailers ?? []).map(\.name)) == ["first", "second", "third"])
+    }
+
+    @Test func aChangedTrailerValueFails() throws {
+        let example = try AWSChunkedDocExample.load()
+        #expect(throws: AWSChunkedError.trailerSignatureMismatch) {
+            _ = try AWSChunkedHarness.decode(AWSChunkedHarness.bytewise(body(example, trailerLines: ["first:1st", "second:2nd", "third:3rd!"]))) {
+                AWSChunkedDecoder(mode: .signedWithTrailer(example.signer), expectedTrailers: ["first", "second", "third"])
+            }
+        }
+    }
+}
+
 // MARK: - Malformed input
 
 private enum ModeKind: Sendable {

@@ -32,25 +32,18 @@ struct CompleteMultipartUploadRequest: Sendable, Equatable {
         guard bytes.count <= maximumSize else {
             throw .invalidRequest("The XML you provided was larger than the maximum of \(maximumSize) bytes")
         }
-        guard !Self.contains(bytes, Array("<!DOCTYPE".utf8)), !Self.contains(bytes, Array("<!ENTITY".utf8)) else {
+        guard !XMLBodyGuard.declaresDTD(bytes) else {
             throw .malformedXML
         }
         let delegate = CompleteMultipartUploadParserDelegate()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
-        guard parser.parse(), delegate.failed == false, delegate.sawRoot, !delegate.parts.isEmpty else {
+        // FoundationXML reports success for a document cut short, hence `closedRoot`.
+        guard parser.parse(), delegate.failed == false, delegate.sawRoot, delegate.closedRoot, !delegate.parts.isEmpty else {
             throw .malformedXML
         }
         self.parts = delegate.parts
-    }
-
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard haystack.count >= needle.count else { return false }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return true }
-        }
-        return false
     }
 }
 
@@ -59,6 +52,7 @@ private final class CompleteMultipartUploadParserDelegate: NSObject, XMLParserDe
     var parts: [CompletedPart] = []
     var failed = false
     var sawRoot = false
+    var closedRoot = false
     private var path: [String] = []
     private var text = ""
     private var partNumber: Int?
@@ -106,6 +100,8 @@ private final class CompleteMultipartUploadParserDelegate: NSObject, XMLParserDe
             default:
                 break  // ChecksumCRC32, ChecksumSHA256, …: not verified by this store.
             }
+        } else if path.count == 1 {
+            closedRoot = true
         } else if path.count == 2 && name == "Part" {
             if let partNumber, let etag {
                 parts.append(CompletedPart(partNumber: partNumber, etag: etag))
