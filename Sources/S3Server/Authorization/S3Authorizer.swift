@@ -5,12 +5,13 @@ import Shared
 /// Decides whether an authenticated session may perform a classified operation: the role's
 /// policies, intersected with the session policy when the session has one (wire-semantics §3.2).
 struct S3Authorizer: Sendable {
-    let roles: RoleCatalog
+    /// The roles in force; replaced whole when the policy files are reloaded.
+    let roles: LiveRoleCatalog
     let region: String
     /// Session policies travel in the token; each distinct one is parsed once, not per request.
     let sessionPolicies = SessionPolicyCache()
 
-    init(roles: RoleCatalog, region: String) {
+    init(roles: LiveRoleCatalog, region: String) {
         self.roles = roles
         self.region = region
     }
@@ -28,7 +29,7 @@ struct S3Authorizer: Sendable {
     func authorize(
         _ permissions: [S3Operation.Permission], operation: S3Operation, auth: AuthenticatedRequest, facts: RequestFacts
     ) throws(S3Error) -> Decision {
-        guard let role = roles.role(arn: auth.session.role) else {
+        guard let role = roles.current.role(arn: auth.session.role) else {
             // The role was removed after the session was issued: deny, never fail open or 500.
             throw S3Error.accessDenied()
         }

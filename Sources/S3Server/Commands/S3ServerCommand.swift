@@ -15,7 +15,7 @@ struct S3ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "S3Server",
         abstract: "Portcullis S3 front end: verifies session credentials and policies, then proxies to backends.",
-        subcommands: [Run.self],
+        subcommands: [Run.self, ExplainCommand.self],
         defaultSubcommand: Run.self)
 
     struct Run: AsyncParsableCommand {

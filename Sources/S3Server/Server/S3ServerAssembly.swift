@@ -15,6 +15,7 @@ struct S3ServerAssembly {
     let config: PortcullisConfiguration
     let responder: S3Responder
     let proxies: [S3ProxyBackend]
+    let policyReloader: PolicyReloader
     let readiness = ReadinessState()
     let logger: Logger
     /// Loaded at startup so that a bad certificate is a configuration error, not a late failure.
@@ -25,7 +26,8 @@ struct S3ServerAssembly {
         self.logger = logger
         self.tls = try config.s3.tls.map { try Self.tlsConfiguration($0, config: config) }
         let verifier = try SessionKeyMaterial.verifier(from: config)
-        let roles = try RoleCatalog(config: config)
+        let roles = LiveRoleCatalog(try RoleCatalog(config: config))
+        policyReloader = PolicyReloader(config: config, catalog: roles, logger: logger)
         var routes: [BackendRouter.Route] = []
         var proxies: [S3ProxyBackend] = []
         for (index, settings) in config.backends.enumerated() {
@@ -90,7 +92,7 @@ struct S3ServerAssembly {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dataPlane), .init(service: adminApp)],
+                services: [.init(service: dataPlane), .init(service: adminApp), .init(service: policyReloader)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))

@@ -9,7 +9,7 @@ struct STSService: Sendable {
     let accountID: String
     let defaultDuration: Int
     let capExpiryAtTokenExpiry: Bool
-    let roles: RoleCatalog
+    let roles: LiveRoleCatalog
     let identities: OIDCVerifier
     let signer: SessionTokenSigner
     let sessions: SessionTokenVerifier?
@@ -69,7 +69,7 @@ struct STSService: Sendable {
             throw STSError(described.code, described.message, status: described.httpStatus)
         }
 
-        guard let role = roles.role(arn: roleARN) else {
+        guard let role = roles.current.role(arn: roleARN) else {
             throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
         }
         let tags = SessionTagsClaim.parse(identity.claims["https://aws.amazon.com/tags"])

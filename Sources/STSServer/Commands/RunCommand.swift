@@ -20,12 +20,12 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "portcullis.sts")
         let configuration: PortcullisConfiguration
         let signer: SessionTokenSigner
-        let roles: RoleCatalog
+        let roles: LiveRoleCatalog
         let devIssuer: DevIssuer?
         do {
             configuration = try ConfigurationLoader.load(path: config, environment: environment)
             signer = try SessionKeyMaterial.signer(from: configuration)
-            roles = try RoleCatalog(config: configuration)
+            roles = LiveRoleCatalog(try RoleCatalog(config: configuration))
             devIssuer = configuration.devIssuer.enabled ? try DevIssuer(config: configuration) : nil
         } catch let error as ConfigurationError {
             logger.critical("invalid configuration", metadata: ["error": .string(error.description)])
@@ -64,7 +64,10 @@ struct RunCommand: AsyncParsableCommand {
         let keyLoader = ProviderKeyLoader(identities: identities, providers: providers, readiness: readiness, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app), .init(service: keyLoader)],
+                services: [
+                    .init(service: app), .init(service: keyLoader),
+                    .init(service: PolicyReloader(config: configuration, catalog: roles, logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
