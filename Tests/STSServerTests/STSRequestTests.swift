@@ -113,8 +113,8 @@ import Testing
     }
 
     @Test func providerIDDropsSchemeAndTrailingSlash() {
-        #expect(TrustPolicyContext.providerID("https://token.actions.githubusercontent.com") == "token.actions.githubusercontent.com")
-        #expect(TrustPolicyContext.providerID("http://127.0.0.1:8090/dev-issuer/") == "127.0.0.1:8090/dev-issuer")
+        #expect(OIDCProviderID.from(issuer: "https://token.actions.githubusercontent.com") == "token.actions.githubusercontent.com")
+        #expect(OIDCProviderID.from(issuer: "http://127.0.0.1:8090/dev-issuer/") == "127.0.0.1:8090/dev-issuer")
     }
 
     @Test func sessionTagsAcceptAWSAndCephShapes() {

@@ -71,6 +71,11 @@ struct S3Authorizer: Sendable {
         values["jwt:sub"] = [session.sub]
         values["jwt:iss"] = [session.oiss]
         values["jwt:aud"] = [session.oaud]
+        // The web-identity keys in AWS's own form, as in `${token.actions.githubusercontent.com:sub}`.
+        let provider = OIDCProviderID.from(issuer: session.oiss)
+        values["\(provider):sub"] = [session.sub]
+        values["\(provider):aud"] = [session.oaud]
+        values["aws:FederatedProvider"] = [provider]
         return values
     }
 }

@@ -9,7 +9,7 @@ enum TrustPolicyContext {
         identity: VerifiedIdentityToken, roleARN: String, accountID: String, sessionName: String,
         tags: SessionTagsClaim?, sourceIP: String?, now: Int64
     ) -> AuthorizationContext {
-        let provider = providerID(identity.issuer)
+        let provider = OIDCProviderID.from(issuer: identity.issuer)
         var values: [String: [String]] = [
             "\(provider):sub": [identity.subject],
             "\(provider):aud": [identity.audience],
@@ -39,11 +39,4 @@ enum TrustPolicyContext {
         return AuthorizationContext(requests: requests, conditionValues: ConditionValues(values), principals: principals)
     }
 
-    /// `https://host/path` → `host/path`, the form IAM uses for OIDC provider ids.
-    static func providerID(_ issuer: String) -> String {
-        var id = Substring(issuer)
-        if let range = id.range(of: "://") { id = id[range.upperBound...] }
-        while id.hasSuffix("/") { id = id.dropLast() }
-        return String(id)
-    }
 }
