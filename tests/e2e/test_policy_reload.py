@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -136,3 +137,18 @@ def test_explain_names_the_deciding_statement(dep):
 
     bad = explain(dep, "--request", "GET /reports/q1.csv", "--action", "s3:GetObject")
     assert bad.returncode not in (0, 1)
+
+
+def test_explain_policy_files_without_a_configuration():
+    home = str(Path(__file__).resolve().parents[2] / "policies" / "home-prefix.json")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(binary("S3Server")), "explain", "--policy", home, *args],
+                              capture_output=True, text=True, timeout=60)
+
+    own = run("--subject", "alice", "--request", "GET /home/alice/notes.txt")
+    assert own.returncode == 0 and 'Sid "ReadWriteOwnObjects"' in own.stdout, own.stdout + own.stderr
+    other = run("--subject", "bob", "--request", "GET /home/alice/notes.txt")
+    assert other.returncode == 1 and "DENY (implicit" in other.stdout, other.stdout
+    listing = run("--claim", "sub=alice", "--request", "GET /home?list-type=2&prefix=alice/")
+    assert listing.returncode == 0 and 'Sid "ListOwnPrefix"' in listing.stdout, listing.stdout

@@ -78,11 +78,12 @@ struct PolicyExplainer {
             return Explanation(
                 operation: nil, permissions: operation.permissions, decision: nil, refusal: "no role \(session.role) is configured")
         }
+        // `sub` is carried on its own in a session; a `--claim sub=…` means the subject.
         var claims = session.claims
-        claims["sub"] = nil
+        let subjectID = claims.removeValue(forKey: "sub")?.first ?? session.subject
         let token = SessionClaims(
             akid: "ASIAEXPLAINEXPLAIN00", jti: "explain", iat: now, exp: now + 3600, role: session.role, rsn: session.sessionName,
-            sub: session.subject, oiss: "explain", oaud: "explain", dkid: "explain", claims: claims, tags: session.tags,
+            sub: subjectID, oiss: "explain", oaud: "explain", dkid: "explain", claims: claims, tags: session.tags,
             pol: session.sessionPolicy)
         let auth = AuthenticatedRequest(
             session: token, accessKeyID: token.akid, signatureVersion: .v4, authType: .header, payload: .unsigned,

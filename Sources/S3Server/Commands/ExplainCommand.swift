@@ -16,13 +16,18 @@ struct ExplainCommand: ParsableCommand {
                 --request "PUT /reports/2026/q1.csv" --header "x-amz-acl: public-read"
             or the actions and resources directly:
               S3Server explain --config etc/dev.yaml --role … --action s3:GetObject --resource arn:aws:s3:::reports/q1.csv
+            Or evaluate policy files without a configuration:
+              S3Server explain --policy policies/home-prefix.json --subject alice --request "GET /home/alice/notes.txt"
             """)
 
     @Option(name: .long, help: "Path to the Portcullis YAML configuration.")
     var config: String = "etc/portcullis.yaml"
 
-    @Option(name: .long, help: "The role ARN the session belongs to.")
-    var role: String
+    @Option(name: .long, help: "The role ARN the session belongs to (its policies come from the configuration).")
+    var role: String?
+
+    @Option(name: .long, help: "A permission policy file to evaluate instead of a configured role's (repeatable).")
+    var policy: [String] = []
 
     @Option(name: .long, help: "An S3 request line: \"METHOD /bucket/key?query\" (path-style, percent-encoded as on the wire).")
     var request: String?
@@ -63,19 +68,28 @@ struct ExplainCommand: ParsableCommand {
     func validate() throws {
         guard (request == nil) != action.isEmpty else { throw ValidationError("give either --request or --action/--resource") }
         guard action.count == resource.count else { throw ValidationError("every --action needs its --resource") }
+        guard (role == nil) != policy.isEmpty else { throw ValidationError("give either --role or --policy") }
     }
 
     func run() throws {
-        let configuration: PortcullisConfiguration
+        let region: String
         let roles: RoleCatalog
+        let roleARN: String
         do {
-            configuration = try ConfigurationLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
-            roles = try RoleCatalog(config: configuration)
+            if policy.isEmpty {
+                let configuration = try ConfigurationLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+                region = configuration.s3.region
+                roles = try RoleCatalog(config: configuration)
+                roleARN = role ?? ""
+            } else {
+                (region, roleARN) = ("us-east-1", "arn:aws:iam::000000000000:role/explain")
+                roles = try Self.catalog(policyFiles: policy, roleARN: roleARN)
+            }
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
-        var session = PolicyExplainer.Session(role: role, sessionName: sessionName, subject: subject)
+        var session = PolicyExplainer.Session(role: roleARN, sessionName: sessionName, subject: subject)
         session.tags = Dictionary(try pairs(tag, option: "--tag").map { ($0.0, $0.1) }) { _, last in last }
         session.claims = Dictionary(grouping: try pairs(claim, option: "--claim"), by: \.0).mapValues { $0.map(\.1) }
         if let sessionPolicy {
@@ -97,11 +111,26 @@ struct ExplainCommand: ParsableCommand {
             subject = .permissions(zip(action, resource).map { S3Operation.Permission(action: $0, resource: $1) })
         }
         let conditions = Dictionary(grouping: try pairs(context, option: "--context"), by: \.0).mapValues { $0.map(\.1) }
-        let explainer = PolicyExplainer(authorizer: S3Authorizer(roles: LiveRoleCatalog(roles), region: configuration.s3.region))
+        let explainer = PolicyExplainer(authorizer: S3Authorizer(roles: LiveRoleCatalog(roles), region: region))
         let explanation = explainer.explain(
             subject, session: session, conditions: conditions, sourceIP: sourceIp, secure: secure, now: ISO8601.now())
         print(explanation.text)
         if !explanation.allowed { throw ExitCode(1) }
+    }
+
+    /// A stand-in role holding the given policy files, for `--policy`.
+    static func catalog(policyFiles: [String], roleARN: String) throws -> RoleCatalog {
+        let policies = try policyFiles.map { path in
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read --policy \(path)") }
+            return try Policy(json: [UInt8](data), source: path, kind: .identity)
+        }
+        let trust = try Policy(
+            json: #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"*"}]}"#, source: "explain",
+            kind: .trust)
+        return RoleCatalog(roles: [
+            .init(arn: roleARN, name: "explain", id: RoleID.forRole(arn: roleARN), trustPolicy: trust, permissionPolicies: policies,
+                  maxSessionDuration: 3600)
+        ])
     }
 
     private func pairs(_ values: [String], option: String) throws -> [(String, String)] {

@@ -17,6 +17,17 @@ public struct RoleCatalog: Sendable {
         public let trustPolicy: Policy
         public let permissionPolicies: [Policy]
         public let maxSessionDuration: Int
+
+        public init(
+            arn: String, name: String, id: String, trustPolicy: Policy, permissionPolicies: [Policy], maxSessionDuration: Int
+        ) {
+            self.arn = arn
+            self.name = name
+            self.id = id
+            self.trustPolicy = trustPolicy
+            self.permissionPolicies = permissionPolicies
+            self.maxSessionDuration = maxSessionDuration
+        }
     }
 
     private let roles: [String: Role]

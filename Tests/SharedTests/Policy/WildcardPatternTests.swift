@@ -45,19 +45,61 @@ struct WildcardPatternTests {
         #expect(WildcardPattern(c.pattern, caseInsensitive: c.caseInsensitive).matches(c.input) == c.expected)
     }
 
+    /// Property test: random patterns over `a`, `b`, `é`, `*`, `?` against random strings agree
+    /// with a memoised reference matcher written from the IAM definition (`*` any run of
+    /// characters, `?` exactly one), case-sensitively and case-insensitively.
+    @Test func agreesWithAReferenceMatcher() {
+        var random = SplitMix64(seed: 0x5EED_CAFE)
+        let patternAlphabet: [Character] = ["a", "b", "A", "é", "*", "?", "/"]
+        let inputAlphabet: [Character] = ["a", "b", "A", "B", "é", "/"]
+        for _ in 0..<5_000 {
+            let pattern = String((0..<Int(random.next() % 8)).map { _ in patternAlphabet[Int(random.next() % UInt64(patternAlphabet.count))] })
+            let input = String((0..<Int(random.next() % 10)).map { _ in inputAlphabet[Int(random.next() % UInt64(inputAlphabet.count))] })
+            for caseInsensitive in [false, true] {
+                let expected = Self.reference(Array(pattern.unicodeScalars), Array(input.unicodeScalars), caseInsensitive: caseInsensitive)
+                #expect(
+                    WildcardPattern(pattern, caseInsensitive: caseInsensitive).matches(input) == expected,
+                    "\(pattern) ~ \(input) (caseInsensitive: \(caseInsensitive))")
+            }
+        }
+    }
+
+    static func reference(_ pattern: [Unicode.Scalar], _ input: [Unicode.Scalar], caseInsensitive: Bool) -> Bool {
+        func fold(_ s: Unicode.Scalar) -> Unicode.Scalar {
+            caseInsensitive && s.isASCII && s.properties.isUppercase ? Unicode.Scalar(s.value | 0x20)! : s
+        }
+        var memo: [Int: Bool] = [:]
+        func match(_ p: Int, _ i: Int) -> Bool {
+            let key = p * 1000 + i
+            if let known = memo[key] { return known }
+            let result: Bool
+            if p == pattern.count {
+                result = i == input.count
+            } else if pattern[p] == "*" {
+                result = match(p + 1, i) || (i < input.count && match(p, i + 1))
+            } else if i < input.count, pattern[p] == "?" || fold(pattern[p]) == fold(input[i]) {
+                result = match(p + 1, i + 1)
+            } else {
+                result = false
+            }
+            memo[key] = result
+            return result
+        }
+        return match(0, 0)
+    }
+
     @Test func literalPiecesAreNotWildcards() {
         let pattern = WildcardPattern(pieces: [.wildcards("home/"), .literal("*"), .wildcards("/*")])
         #expect(pattern.matches("home/*/x"))
         #expect(!pattern.matches("home/bob/x"))
     }
 
-    /// Many stars against a near miss must stay fast (no exponential backtracking).
-    @Test func manyStarsStayLinearish() {
+    /// Many stars against a near miss (exponential for a backtracking matcher, which would
+    /// make this test run for hours; its speed is measured in bench/, not asserted here).
+    @Test func manyStarsAgainstANearMiss() {
         let pattern = WildcardPattern(String(repeating: "a*", count: 40) + "b")
         let input = String(repeating: "a", count: 5_000)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure { #expect(!pattern.matches(input)) }
-        #expect(elapsed < .seconds(2))
+        #expect(!pattern.matches(input))
     }
 }
 
@@ -103,5 +145,18 @@ struct ArnPatternTests {
         #expect(pattern.match("arn:aws:s3:x:y:b", values: [:]) == .match)
         let segmented = try ArnPattern(ValueTemplate(parsing: "arn:aws:s3:*::b", variables: false), variablesOnlyInResource: false)
         #expect(segmented.match("arn:aws:s3:x:y::b", values: [:]) == .noMatch)
+    }
+}
+
+/// A small seeded generator, so property tests are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
