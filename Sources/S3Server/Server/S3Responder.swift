@@ -246,11 +246,19 @@ struct S3Responder: Sendable {
                 throw fail(error)
             }
         }
+        // A missing object is 404 only for callers who may list the bucket (as S3 does), whether
+        // the backend answered 404 or threw it.
+        func hidesMissingObject(_ status: Int) -> Bool {
+            guard status == 404, operation.name == .getObject || operation.name == .headObject else { return false }
+            let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket))
+            return !((try? authorizer.authorize([list], operation: operation, auth: auth, facts: facts))?.isAllowed ?? false)
+        }
         var response: BackendResponse
         do {
             response = try await backend.handle(backendRequest, body: body)
         } catch {
-            throw fail(bodyError(outcome) ?? (error as? S3Error) ?? Self.backendFailure(error, logger: logger))
+            let failure = bodyError(outcome) ?? (error as? S3Error) ?? Self.backendFailure(error, logger: logger)
+            throw fail(hidesMissingObject(failure.status) ? .accessDenied() : failure)
         }
         if let error = bodyError(outcome) { throw fail(error) }
 
@@ -262,12 +270,7 @@ struct S3Responder: Sendable {
             response.headers[name] == nil {
             response.headers[name] = verifiedChecksum.base64
         }
-        // A missing object is 404 only for callers who may list the bucket (as S3 does).
-        if response.status == .notFound, operation.name == .getObject || operation.name == .headObject {
-            let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket))
-            let mayList = (try? authorizer.authorize([list], operation: operation, auth: auth, facts: facts))?.isAllowed ?? false
-            if !mayList { throw fail(.accessDenied()) }
-        }
+        if hidesMissingObject(response.status.code) { throw fail(.accessDenied()) }
         return (response, operation, auth)
     }
 
