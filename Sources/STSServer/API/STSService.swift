@@ -21,6 +21,8 @@ struct STSService: Sendable {
     struct RequestFacts: Sendable {
         var sourceIP: String?
         var now: Int64
+        /// The request as signed, for the actions that take SigV4 credentials (GetCallerIdentity).
+        var signed: SignedRequest? = nil
     }
 
     /// Dispatches on `Action`. Returns the XML body of a successful answer.
@@ -33,6 +35,8 @@ struct STSService: Sendable {
         switch action {
         case "AssumeRoleWithWebIdentity":
             return try await assumeRoleWithWebIdentity(parameters, facts: facts).xml(requestID: requestID)
+        case "GetCallerIdentity":
+            return try getCallerIdentity(facts.signed, facts: facts, requestID: requestID)
         default:
             throw STSError("InvalidAction", "Could not find operation \(action) for version \(version)")
         }

@@ -20,11 +20,13 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "portcullis.sts")
         let configuration: PortcullisConfiguration
         let signer: SessionTokenSigner
+        let sessions: SessionTokenVerifier
         let roles: LiveRoleCatalog
         let devIssuer: DevIssuer?
         do {
             configuration = try ConfigurationLoader.load(path: config, environment: environment)
             signer = try SessionKeyMaterial.signer(from: configuration)
+            sessions = try SessionKeyMaterial.stsVerifier(from: configuration)
             roles = LiveRoleCatalog(try RoleCatalog(config: configuration))
             devIssuer = configuration.devIssuer.enabled ? try DevIssuer(config: configuration) : nil
         } catch let error as ConfigurationError {
@@ -50,7 +52,7 @@ struct RunCommand: AsyncParsableCommand {
         let service = STSService(
             accountID: configuration.sts.accountId, defaultDuration: configuration.sts.defaultSessionDuration,
             capExpiryAtTokenExpiry: configuration.sts.capExpiryAtTokenExpiry, roles: roles, identities: identities,
-            signer: signer, sessions: nil, logger: logger)
+            signer: signer, sessions: sessions, logger: logger)
         let readiness = ReadinessState()
         for provider in providers { readiness.set("oidc:\(provider.name)", ready: false) }
         let router = STSRouter.make(service: service, devIssuer: devIssuer, readiness: readiness, registry: registry, logger: logger)

@@ -51,7 +51,12 @@ enum STSRouter {
             let query = request.uri.query
             let parameters = try STSParameters(query: query, form: form)
             action = (try? parameters.single("Action")).flatMap { $0 } ?? "Unknown"
-            let facts = STSService.RequestFacts(sourceIP: context.remoteAddress?.ipAddress, now: ISO8601.now())
+            var headers: [(name: String, value: String)] = request.headers.map { ($0.name.rawName, $0.value) }
+            if let authority = request.head.authority { headers.append(("host", authority)) }
+            let signed = STSService.SignedRequest(
+                method: request.method.rawValue, rawTarget: request.head.path ?? "/", headers: headers,
+                bodySHA256: SigV4SigningKey.sha256Hex(form ?? ""))
+            let facts = STSService.RequestFacts(sourceIP: context.remoteAddress?.ipAddress, now: ISO8601.now(), signed: signed)
             let body = try await service.handle(parameters, facts: facts, requestID: requestID)
             response = xmlResponse(body, status: 200, requestID: requestID)
         } catch {

@@ -41,6 +41,23 @@ public enum SessionKeyMaterial {
         return SessionTokenVerifier(verificationKeys: keys, derivations: derivations)
     }
 
+    /// STSServer's verifier (GetCallerIdentity): the configured verification keys plus the
+    /// signing key's own public half, so that an STS-only configuration needs no extra entry.
+    public static func stsVerifier(from config: PortcullisConfiguration) throws -> SessionTokenVerifier {
+        var keys: [String: P256.Signing.PublicKey] = [:]
+        for (index, entry) in config.sessionKeys.verification.enumerated() {
+            keys[entry.id] = try wrap(config, "sessionKeys.verification[\(index)].file") {
+                try P256.Signing.PublicKey(pemRepresentation: try readText(config.path(entry.file)))
+            }
+        }
+        if let signing = config.sessionKeys.signing, keys[signing.id] == nil {
+            keys[signing.id] = try wrap(config, "sessionKeys.signing.file") {
+                try P256.Signing.PrivateKey(pemRepresentation: try readText(config.path(signing.file))).publicKey
+            }
+        }
+        return SessionTokenVerifier(verificationKeys: keys, derivations: try derivations(from: config))
+    }
+
     static func derivations(from config: PortcullisConfiguration) throws -> [SecretKeyDerivation] {
         try config.sessionKeys.derivation.enumerated().map { index, entry in
             try wrap(config, "sessionKeys.derivation[\(index)].file") {
