@@ -57,6 +57,7 @@ ROLE_RW = f"arn:aws:iam::{ACCOUNT_ID}:role/e2e-rw"            # trusts the test 
 ROLE_ALICE = f"arn:aws:iam::{ACCOUNT_ID}:role/e2e-alice-only"  # additionally requires sub=alice
 ROLE_DEV = f"arn:aws:iam::{ACCOUNT_ID}:role/e2e-dev"           # trusts the built-in dev issuer
 ROLE_MISSING = f"arn:aws:iam::{ACCOUNT_ID}:role/does-not-exist"
+POLICY_READ_ONLY = f"arn:aws:iam::{ACCOUNT_ID}:policy/e2e-read-only"  # a managed policy for PolicyArns
 ROLE_RW_MAX = 7200
 ROLE_ALICE_MAX = 3600
 
@@ -257,6 +258,9 @@ class Deployment:
             "trust-rw.json": trust(host, {f"{host}:aud": AUDIENCE}),
             "trust-alice.json": trust(host, {f"{host}:aud": AUDIENCE, f"{host}:sub": "alice"}),
             "trust-dev.json": trust(dev_host, {f"{dev_host}:aud": DEV_AUDIENCE}),
+            "read-only.json": {"Version": "2012-10-17", "Statement": [
+                {"Sid": "Read", "Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": "*"},
+            ]},
             "s3-rw.json": {"Version": "2012-10-17", "Statement": [
                 {"Sid": "AllS3", "Effect": "Allow", "Action": "s3:*", "Resource": "*"},
                 {"Sid": "ReadOnlyPrefix", "Effect": "Deny", "Action": "s3:PutObject",
@@ -292,6 +296,7 @@ class Deployment:
                 {"arn": ROLE_DEV, "trustPolicy": "policies/trust-dev.json",
                  "policies": ["policies/s3-rw.json"], "maxSessionDuration": 3600},
             ],
+            "managedPolicies": [{"arn": POLICY_READ_ONLY, "file": "policies/read-only.json"}],
         }
         if self.backend == "filesystem":
             self.data.mkdir(parents=True, exist_ok=True)

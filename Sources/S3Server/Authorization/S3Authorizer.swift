@@ -29,16 +29,21 @@ struct S3Authorizer: Sendable {
     func authorize(
         _ permissions: [S3Operation.Permission], operation: S3Operation, auth: AuthenticatedRequest, facts: RequestFacts
     ) throws(S3Error) -> Decision {
-        guard let role = roles.current.role(arn: auth.session.role) else {
+        let catalog = roles.current
+        guard let role = catalog.role(arn: auth.session.role) else {
             // The role was removed after the session was issued: deny, never fail open or 500.
             throw S3Error.accessDenied()
         }
-        let sessionPolicies: [Policy]?
+        // The session policies (inline `Policy` and managed `PolicyArns`) together narrow the
+        // role; one that no longer parses or exists denies everything rather than widening.
+        var sessionPolicies: [Policy]?
         if let text = auth.session.pol {
             guard let policy = self.sessionPolicies.policy(for: text) else { throw .accessDenied() }
             sessionPolicies = [policy]
-        } else {
-            sessionPolicies = nil
+        }
+        for arn in auth.session.parns ?? [] {
+            guard let policy = catalog.managedPolicy(arn: arn) else { throw .accessDenied() }
+            sessionPolicies = (sessionPolicies ?? []) + [policy]
         }
         let context = AuthorizationContext(
             requests: permissions.map { AccessRequest(action: $0.action, resource: $0.resource) },

@@ -60,4 +60,17 @@ enum STSRequestValidator {
             throw .constraint(value: value, member: "policy", constraint: "satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+")
         }
     }
+
+    /// `PolicyArns`: at most 10, each a 20–2048 character ARN (the STS model's constraints).
+    static func policyARNs(_ values: [String]) throws(STSError) {
+        if values.count > 10 {
+            throw .constraint(
+                value: "[" + values.joined(separator: ", ") + "]", member: "policyArns", constraint: "have length less than or equal to 10")
+        }
+        for (index, value) in values.enumerated() where !(20...2048).contains(value.count) {
+            throw .constraint(
+                value: value, member: "policyArns.\(index + 1).member.arn",
+                constraint: value.count < 20 ? "have length greater than or equal to 20" : "have length less than or equal to 2048")
+        }
+    }
 }

@@ -61,9 +61,8 @@ struct STSService: Sendable {
         if try parameters.single("ProviderId") != nil {
             throw STSError("InvalidParameterValue", "ProviderId is only for OAuth 2.0 access tokens; it must not be sent with an OpenID Connect ID token.")
         }
-        if !parameters.policyARNs().isEmpty {
-            throw STSError("InvalidParameterValue", "PolicyArns is not supported by this STS yet; pass an inline Policy instead.")
-        }
+        let policyARNs = parameters.policyARNs()
+        try STSRequestValidator.policyARNs(policyARNs)
 
         let identity: VerifiedIdentityToken
         do {
@@ -99,7 +98,16 @@ struct STSService: Sendable {
             } catch {
                 throw STSError("MalformedPolicyDocument", "The policy is not valid: \(error)")
             }
-            packedPolicySize = max(1, sessionPolicyText.utf8.count * 100 / 2048)
+        }
+        for arn in policyARNs where roles.current.managedPolicy(arn: arn) == nil {
+            throw STSError("MalformedPolicyDocument", "Policy \(arn) does not exist or is not attachable.")
+        }
+        if sessionPolicyText != nil || !policyARNs.isEmpty {
+            let packed = (sessionPolicyText?.utf8.count ?? 0) + policyARNs.reduce(0) { $0 + $1.utf8.count }
+            guard packed <= 2048 else {
+                throw STSError("PackedPolicyTooLarge", "Packed size of the session policies exceeds the 2048-character limit.")
+            }
+            packedPolicySize = max(1, packed * 100 / 2048)
         }
 
         var expiry = facts.now + Int64(duration)
@@ -109,7 +117,7 @@ struct STSService: Sendable {
             akid: accessKeyID, jti: SessionTokenSigner.newTokenID(), iat: facts.now, exp: expiry, role: roleARN,
             rsn: sessionName, sub: identity.subject, oiss: identity.issuer, oaud: identity.audience,
             dkid: signer.derivationKeyID, claims: FrozenClaims.freeze(identity.claims), tags: tags?.tags ?? [:],
-            pol: sessionPolicyText)
+            pol: sessionPolicyText, parns: policyARNs.isEmpty ? nil : policyARNs)
         let issued: (token: String, secretAccessKey: String)
         do {
             issued = try signer.issue(claims)

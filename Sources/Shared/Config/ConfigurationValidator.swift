@@ -40,6 +40,7 @@ struct ConfigurationValidator {
         try validateKeys()
         try validateProviders()
         try validateRoles()
+        try validateManagedPolicies()
         try validateBackends()
     }
 
@@ -117,6 +118,20 @@ struct ConfigurationValidator {
             if !(3600...43200).contains(role.maxSessionDuration) {
                 throw config.error("\(field).maxSessionDuration", "must be between 3600 and 43200 seconds, as in IAM")
             }
+        }
+    }
+
+    private func validateManagedPolicies() throws {
+        var arns = Set<String>()
+        for (index, policy) in config.managedPolicies.enumerated() {
+            let field = "managedPolicies[\(index)]"
+            guard ManagedPolicySettings.isPolicyARN(policy.arn) else {
+                throw config.error("\(field).arn", "expected arn:aws:iam::<12-digit account>:policy/<name>, got '\(policy.arn)'")
+            }
+            if !arns.insert(policy.arn).inserted {
+                throw config.error("\(field).arn", "policy '\(policy.arn)' is configured twice")
+            }
+            if policy.file.isEmpty { throw config.error("\(field).file", "required") }
         }
     }
 

@@ -9,6 +9,8 @@ public struct PortcullisConfiguration: Sendable, Decodable {
     public var devIssuer = DevIssuerSettings()
     public var providers: [ProviderSettings] = []
     public var roles: [RoleSettings] = []
+    /// Policies STS callers may name in `PolicyArns`.
+    public var managedPolicies: [ManagedPolicySettings] = []
     public var backends: [BackendSettings] = []
 
     /// The file this was read from, for error messages.
@@ -17,7 +19,7 @@ public struct PortcullisConfiguration: Sendable, Decodable {
     public internal(set) var baseDirectory: String = "."
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case sts, s3, sessionKeys, devIssuer, providers, roles, backends
+        case sts, s3, sessionKeys, devIssuer, providers, roles, managedPolicies, backends
     }
 
     public init() {}
@@ -31,6 +33,7 @@ public struct PortcullisConfiguration: Sendable, Decodable {
         devIssuer = try c.decodeIfPresent(DevIssuerSettings.self, forKey: .devIssuer) ?? devIssuer
         providers = try c.decodeIfPresent([ProviderSettings].self, forKey: .providers) ?? []
         roles = try c.decodeIfPresent([RoleSettings].self, forKey: .roles) ?? []
+        managedPolicies = try c.decodeIfPresent([ManagedPolicySettings].self, forKey: .managedPolicies) ?? []
         backends = try c.decodeIfPresent([BackendSettings].self, forKey: .backends) ?? []
     }
 

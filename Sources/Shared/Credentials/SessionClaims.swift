@@ -28,13 +28,15 @@ public struct SessionClaims: Codable, Sendable, Equatable {
     public var tags: [String: String] = [:]
     /// Inline session policy (JSON text), when the caller passed `Policy`.
     public var pol: String?
+    /// Managed session policies (`PolicyArns`), resolved by S3Server from its configuration.
+    public var parns: [String]?
 
     public static let issuer = "portcullis-sts"
 
     public init(
         akid: String, jti: String, iat: Int64, exp: Int64, role: String, rsn: String,
         sub: String, oiss: String, oaud: String, dkid: String,
-        claims: [String: [String]] = [:], tags: [String: String] = [:], pol: String? = nil
+        claims: [String: [String]] = [:], tags: [String: String] = [:], pol: String? = nil, parns: [String]? = nil
     ) {
         self.akid = akid
         self.jti = jti
@@ -49,10 +51,11 @@ public struct SessionClaims: Codable, Sendable, Equatable {
         self.claims = claims
         self.tags = tags
         self.pol = pol
+        self.parns = parns
     }
 
     enum CodingKeys: String, CodingKey {
-        case v, akid, jti, iss, iat, exp, role, rsn, sub, oiss, oaud, dkid, claims, tags, pol
+        case v, akid, jti, iss, iat, exp, role, rsn, sub, oiss, oaud, dkid, claims, tags, pol, parns
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +75,7 @@ public struct SessionClaims: Codable, Sendable, Equatable {
         claims = try c.decodeIfPresent([String: [String]].self, forKey: .claims) ?? [:]
         tags = try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
         pol = try c.decodeIfPresent(String.self, forKey: .pol)
+        parns = try c.decodeIfPresent([String].self, forKey: .parns)
     }
 
     /// The assumed-role ARN, `arn:aws:sts::<account>:assumed-role/<role name>/<session name>`.

@@ -3,7 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-public import Crypto
+import Crypto
 
 /// Loads and creates the key files named in `sessionKeys:`.
 public enum SessionKeyMaterial {

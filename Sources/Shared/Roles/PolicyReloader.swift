@@ -81,15 +81,14 @@ public struct PolicyReloader: Service {
     /// A digest of every policy file's path and contents (an unreadable file counts as a change too).
     static func fingerprint(_ config: PortcullisConfiguration) -> [UInt8] {
         var hasher = SHA256()
-        for role in config.roles {
-            for path in [role.trustPolicy] + role.policies {
-                let full = config.path(path)
-                hasher.update(data: Array("\(full)\u{0}".utf8))
-                if let data = FileManager.default.contents(atPath: full) {
-                    hasher.update(data: Array(SHA256.hash(data: data)))
-                } else {
-                    hasher.update(data: Array("unreadable\u{0}".utf8))
-                }
+        let files = config.roles.flatMap { [$0.trustPolicy] + $0.policies } + config.managedPolicies.map(\.file)
+        for path in files {
+            let full = config.path(path)
+            hasher.update(data: Array("\(full)\u{0}".utf8))
+            if let data = FileManager.default.contents(atPath: full) {
+                hasher.update(data: Array(SHA256.hash(data: data)))
+            } else {
+                hasher.update(data: Array("unreadable\u{0}".utf8))
             }
         }
         return Array(hasher.finalize())

@@ -31,11 +31,14 @@ public struct RoleCatalog: Sendable {
     }
 
     private let roles: [String: Role]
+    /// Policies that STS's `PolicyArns` may name, by ARN.
+    private let managedPolicies: [String: Policy]
 
-    public init(roles: [Role]) {
+    public init(roles: [Role], managedPolicies: [String: Policy] = [:]) {
         var byARN: [String: Role] = [:]
         for role in roles { byARN[role.arn] = role }
         self.roles = byARN
+        self.managedPolicies = managedPolicies
     }
 
     public init(config: PortcullisConfiguration) throws {
@@ -52,10 +55,17 @@ public struct RoleCatalog: Sendable {
                     arn: settings.arn, name: name, id: RoleID.forRole(arn: settings.arn), trustPolicy: trust,
                     permissionPolicies: permissions, maxSessionDuration: settings.maxSessionDuration))
         }
-        self.init(roles: loaded)
+        var managed: [String: Policy] = [:]
+        for (index, settings) in config.managedPolicies.enumerated() {
+            managed[settings.arn] = try Self.load(config, field: "managedPolicies[\(index)].file", path: settings.file, kind: .identity)
+        }
+        self.init(roles: loaded, managedPolicies: managed)
     }
 
     public func role(arn: String) -> Role? { roles[arn] }
+
+    /// A policy named in `managedPolicies`, for sessions narrowed with `PolicyArns`.
+    public func managedPolicy(arn: String) -> Policy? { managedPolicies[arn] }
 
     static func load(_ config: PortcullisConfiguration, field: String, path: String, kind: Policy.Kind) throws -> Policy {
         let full = config.path(path)

@@ -47,6 +47,10 @@ import Testing
         ("backends: [{ name: b, type: ftp }]", "etc/test.yaml: backends[0].type:"),
         ("backends: [{ name: b, type: s3, endpoint: 'http://x', accessKeyId: { value: a, env: b } }]", "etc/test.yaml: backends[0].accessKeyId: exactly one of"),
         ("sts: { accountId: 12 }", "etc/test.yaml: sts.accountId:"),
+        ("managedPolicies: [{ arn: 'arn:aws:iam::123456789012:role/x', file: p.json }]", "etc/test.yaml: managedPolicies[0].arn: expected arn:aws:iam::"),
+        ("managedPolicies: [{ arn: 'arn:aws:iam::123456789012:policy/x', fil: p.json }]", "etc/test.yaml: managedPolicies[0].fil: unknown key"),
+        ("managedPolicies: [{ arn: 'arn:aws:iam::123456789012:policy/x', file: a }, { arn: 'arn:aws:iam::123456789012:policy/x', file: b }]",
+         "etc/test.yaml: managedPolicies[1].arn: policy 'arn:aws:iam::123456789012:policy/x' is configured twice"),
     ])
     func badConfigurationNamesFileAndField(yaml: String, expected: String) {
         do {
