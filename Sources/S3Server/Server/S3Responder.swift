@@ -263,7 +263,7 @@ struct S3Responder: Sendable {
             response.headers[name] = verifiedChecksum.base64
         }
         // A missing object is 404 only for callers who may list the bucket (as S3 does).
-        if response.status == .notFound, operation.name == .getObject || operation.name == .headObject {
+        if response.status == .notFound, [.getObject, .headObject, .getObjectAttributes].contains(operation.name) {
             let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket))
             let mayList = (try? authorizer.authorize([list], operation: operation, auth: auth, facts: facts))?.isAllowed ?? false
             if !mayList { throw fail(.accessDenied()) }
