@@ -139,6 +139,9 @@ struct FilesystemBackend: S3Backend {
             return .xml(S3XML.listPartsResult(bucket: bucket, result: result))
         case .copyObject, .uploadPartCopy, .listBuckets, .deleteObjects:
             throw S3Error.notImplemented("\(operation.name.rawValue) on the filesystem backend")
+        default:
+            // Sub-resource operations: the few the store can answer, NotImplemented for the rest.
+            return try await performSubresource(request)
         }
     }
 

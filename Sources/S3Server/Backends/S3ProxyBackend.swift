@@ -35,6 +35,10 @@ struct S3ProxyBackend: S3Backend {
         "x-amz-bucket-object-lock-enabled", "x-amz-checksum-algorithm",
         "x-amz-checksum-mode", "x-amz-copy-source-range", "x-amz-copy-source-if-match", "x-amz-copy-source-if-none-match",
         "x-amz-copy-source-if-modified-since", "x-amz-copy-source-if-unmodified-since",
+        // Sub-resource operations: GetObjectAttributes' selectors, PutBucketVersioning's MFA,
+        // PutObjectLockConfiguration's token, PutBucketPolicy's and PutBucketNotification's switches.
+        "x-amz-object-attributes", "x-amz-max-parts", "x-amz-part-number-marker", "x-amz-mfa",
+        "x-amz-bucket-object-lock-token", "x-amz-confirm-remove-self-bucket-access", "x-amz-skip-destination-validation",
     ]
     static let forwardedRequestHeaderPrefixes = [
         "x-amz-meta-", "x-amz-grant-", "x-amz-server-side-encryption", "x-amz-checksum-", "x-amz-object-lock-",
@@ -44,14 +48,15 @@ struct S3ProxyBackend: S3Backend {
         "connection", "keep-alive", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade",
         "x-amz-request-id", "x-amz-id-2", "server",
     ]
-    /// Query parameters forwarded to the backend: those of the operations we classify. The
-    /// client's authentication parameters and unknown ones (rclone's `x-id`) stay here.
-    static let forwardedParameters: Set<String> = [
+    /// Query parameters forwarded to the backend: those of the operations we classify, including
+    /// every sub-resource of the classifier's table (a request with any other sub-resource never
+    /// gets here). The client's authentication parameters and unknown ones (rclone's `x-id`) stay here.
+    static let forwardedParameters: Set<String> = Set([
         "prefix", "delimiter", "max-keys", "marker", "encoding-type", "list-type", "continuation-token", "start-after",
         "fetch-owner", "versionId", "partNumber", "uploadId", "uploads", "max-parts", "part-number-marker", "max-uploads",
-        "key-marker", "upload-id-marker", "location", "response-cache-control", "response-content-disposition",
+        "key-marker", "upload-id-marker", "version-id-marker", "location", "response-cache-control", "response-content-disposition",
         "response-content-encoding", "response-content-language", "response-content-type", "response-expires",
-    ]
+    ]).union(S3RequestClassifier.classifiedSubresources)
 
     static func forwards(header name: String) -> Bool {
         forwardedRequestHeaders.contains(name)

@@ -21,6 +21,58 @@ struct S3Operation: Sendable {
         case listParts = "ListParts"
         case deleteObject = "DeleteObject"
         case deleteObjects = "DeleteObjects"
+        // Object sub-resources (`S3RequestClassifier+Subresources.swift`).
+        case getObjectTagging = "GetObjectTagging"
+        case putObjectTagging = "PutObjectTagging"
+        case deleteObjectTagging = "DeleteObjectTagging"
+        case getObjectAcl = "GetObjectAcl"
+        case putObjectAcl = "PutObjectAcl"
+        case getObjectAttributes = "GetObjectAttributes"
+        case getObjectRetention = "GetObjectRetention"
+        case putObjectRetention = "PutObjectRetention"
+        case getObjectLegalHold = "GetObjectLegalHold"
+        case putObjectLegalHold = "PutObjectLegalHold"
+        // Bucket sub-resources.
+        case listObjectVersions = "ListObjectVersions"
+        case getBucketTagging = "GetBucketTagging"
+        case putBucketTagging = "PutBucketTagging"
+        case deleteBucketTagging = "DeleteBucketTagging"
+        case getBucketAcl = "GetBucketAcl"
+        case putBucketAcl = "PutBucketAcl"
+        case getBucketVersioning = "GetBucketVersioning"
+        case putBucketVersioning = "PutBucketVersioning"
+        case getBucketPolicy = "GetBucketPolicy"
+        case putBucketPolicy = "PutBucketPolicy"
+        case deleteBucketPolicy = "DeleteBucketPolicy"
+        case getBucketPolicyStatus = "GetBucketPolicyStatus"
+        case getBucketCors = "GetBucketCors"
+        case putBucketCors = "PutBucketCors"
+        case deleteBucketCors = "DeleteBucketCors"
+        case getBucketLifecycleConfiguration = "GetBucketLifecycleConfiguration"
+        case putBucketLifecycleConfiguration = "PutBucketLifecycleConfiguration"
+        case deleteBucketLifecycle = "DeleteBucketLifecycle"
+        case getBucketEncryption = "GetBucketEncryption"
+        case putBucketEncryption = "PutBucketEncryption"
+        case deleteBucketEncryption = "DeleteBucketEncryption"
+        case getPublicAccessBlock = "GetPublicAccessBlock"
+        case putPublicAccessBlock = "PutPublicAccessBlock"
+        case deletePublicAccessBlock = "DeletePublicAccessBlock"
+        case getBucketOwnershipControls = "GetBucketOwnershipControls"
+        case putBucketOwnershipControls = "PutBucketOwnershipControls"
+        case deleteBucketOwnershipControls = "DeleteBucketOwnershipControls"
+        case getObjectLockConfiguration = "GetObjectLockConfiguration"
+        case putObjectLockConfiguration = "PutObjectLockConfiguration"
+        case getBucketWebsite = "GetBucketWebsite"
+        case putBucketWebsite = "PutBucketWebsite"
+        case deleteBucketWebsite = "DeleteBucketWebsite"
+        case getBucketLogging = "GetBucketLogging"
+        case putBucketLogging = "PutBucketLogging"
+        case getBucketNotificationConfiguration = "GetBucketNotificationConfiguration"
+        case putBucketNotificationConfiguration = "PutBucketNotificationConfiguration"
+        case getBucketRequestPayment = "GetBucketRequestPayment"
+        case putBucketRequestPayment = "PutBucketRequestPayment"
+        case getBucketAccelerateConfiguration = "GetBucketAccelerateConfiguration"
+        case putBucketAccelerateConfiguration = "PutBucketAccelerateConfiguration"
     }
 
     /// One permission the request needs: every one of them must be allowed.
@@ -45,10 +97,17 @@ struct S3Operation: Sendable {
         let versionID: String?
     }
 
-    /// Whether the request carries a body the backend consumes.
+    /// Whether the request carries a body the backend consumes. Every sub-resource PUT sends an
+    /// XML document, which must be verified (Content-MD5, checksum, SHA-256) like any upload.
     var hasRequestBody: Bool {
         switch name {
         case .putObject, .uploadPart, .completeMultipartUpload, .createBucket, .deleteObjects: true
+        case .putObjectTagging, .putObjectAcl, .putObjectRetention, .putObjectLegalHold: true
+        case .putBucketTagging, .putBucketAcl, .putBucketVersioning, .putBucketPolicy, .putBucketCors,
+            .putBucketLifecycleConfiguration, .putBucketEncryption, .putPublicAccessBlock, .putBucketOwnershipControls,
+            .putObjectLockConfiguration, .putBucketWebsite, .putBucketLogging, .putBucketNotificationConfiguration,
+            .putBucketRequestPayment, .putBucketAccelerateConfiguration:
+            true
         default: false
         }
     }

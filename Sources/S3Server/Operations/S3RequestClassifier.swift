@@ -6,7 +6,8 @@ import Shared
 /// look-alike (fakes3pp authorised `PUT ?acl` as `PutObject`).
 enum S3RequestClassifier {
     /// Query parameters that select a different operation. Any of these we do not handle makes
-    /// the request `NotImplemented`.
+    /// the request `NotImplemented`; those we do are in the sub-resource table
+    /// (`S3RequestClassifier+Subresources.swift`) or the switches below.
     static let subresources: Set<String> = [
         "accelerate", "acl", "analytics", "attributes", "cors", "delete", "encryption", "intelligent-tiering",
         "inventory", "legal-hold", "lifecycle", "location", "logging", "metrics", "notification", "object-lock",
@@ -42,11 +43,8 @@ enum S3RequestClassifier {
         case (.head, []):
             return op(.headBucket, "s3:ListBucket")
         case (.get, []):
-            var conditions: [String: [String]] = ["s3:prefix": [target.parameter("prefix") ?? ""]]
-            if let delimiter = target.parameter("delimiter") { conditions["s3:delimiter"] = [delimiter] }
-            if let maxKeys = target.parameter("max-keys") { conditions["s3:max-keys"] = [maxKeys] }
             let v2 = target.parameter("list-type") == "2"
-            return op(v2 ? .listObjectsV2 : .listObjects, "s3:ListBucket", conditions)
+            return op(v2 ? .listObjectsV2 : .listObjects, "s3:ListBucket", listingConditions(target))
         case (.get, ["uploads"]):
             return op(.listMultipartUploads, "s3:ListBucketMultipartUploads")
         case (.get, ["location"]):
@@ -74,6 +72,9 @@ enum S3RequestClassifier {
             return S3Operation(
                 name: .deleteObjects, bucket: bucket, key: nil, permissions: [], conditionValues: HeaderConditions.values(from: headers))
         default:
+            if let rule = subresourceRule(method: method, present: present, level: .bucket) {
+                return bucketSubresourceOperation(rule, bucket: bucket, target: target, headers: headers)
+            }
             throw .notImplemented("\(method) on a bucket with \(present.sorted().joined(separator: ", "))")
         }
     }
@@ -136,6 +137,9 @@ enum S3RequestClassifier {
             }
             return op(.deleteObject, permissions)
         default:
+            if let rule = subresourceRule(method: method, present: present, level: .object) {
+                return objectSubresourceOperation(rule, bucket: bucket, key: key, target: target, headers: headers, conditions: conditions)
+            }
             throw .notImplemented("\(method) on an object with \(present.sorted().joined(separator: ", "))")
         }
     }

@@ -249,7 +249,7 @@ struct S3Responder: Sendable {
         // A missing object is 404 only for callers who may list the bucket (as S3 does), whether
         // the backend answered 404 or threw it.
         func hidesMissingObject(_ status: Int) -> Bool {
-            guard status == 404, operation.name == .getObject || operation.name == .headObject else { return false }
+            guard status == 404, [.getObject, .headObject, .getObjectAttributes].contains(operation.name) else { return false }
             let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket))
             return !((try? authorizer.authorize([list], operation: operation, auth: auth, facts: facts))?.isAllowed ?? false)
         }

@@ -51,7 +51,81 @@ import Testing
         Case(.delete, "/bkt/k?versionId=1", .deleteObject, ["s3:DeleteObjectVersion arn:aws:s3:::bkt/k"]),
         // Authorised per key from the body; no request-level permission, so nothing is granted by default.
         Case(.post, "/bkt?delete", .deleteObjects, []),
-    ]
+    ] + objectSubresourceCases + bucketSubresourceCases
+
+    /// Object sub-resources, with and without `versionId` (AWS's …Version… twins).
+    static let objectSubresourceCases: [Case] = {
+        let o = "arn:aws:s3:::bkt/k"
+        return [
+            Case(.get, "/bkt/k?tagging", .getObjectTagging, ["s3:GetObjectTagging \(o)"]),
+            Case(.get, "/bkt/k?tagging&versionId=v1", .getObjectTagging, ["s3:GetObjectVersionTagging \(o)"]),
+            Case(.put, "/bkt/k?tagging", .putObjectTagging, ["s3:PutObjectTagging \(o)"]),
+            Case(.put, "/bkt/k?tagging&versionId=v1", .putObjectTagging, ["s3:PutObjectVersionTagging \(o)"]),
+            Case(.delete, "/bkt/k?tagging", .deleteObjectTagging, ["s3:DeleteObjectTagging \(o)"]),
+            Case(.delete, "/bkt/k?tagging&versionId=v1", .deleteObjectTagging, ["s3:DeleteObjectVersionTagging \(o)"]),
+            Case(.get, "/bkt/k?acl", .getObjectAcl, ["s3:GetObjectAcl \(o)"]),
+            Case(.get, "/bkt/k?acl&versionId=v1", .getObjectAcl, ["s3:GetObjectVersionAcl \(o)"]),
+            Case(.put, "/bkt/k?acl", .putObjectAcl, ["s3:PutObjectAcl \(o)"], headers: ["x-amz-acl": "private"]),
+            Case(.put, "/bkt/k?acl&versionId=v1", .putObjectAcl, ["s3:PutObjectVersionAcl \(o)"]),
+            Case(.get, "/bkt/k?attributes", .getObjectAttributes, ["s3:GetObject \(o)", "s3:GetObjectAttributes \(o)"]),
+            Case(.get, "/bkt/k?attributes&versionId=v1", .getObjectAttributes, ["s3:GetObjectVersion \(o)", "s3:GetObjectVersionAttributes \(o)"]),
+            Case(.get, "/bkt/k?retention", .getObjectRetention, ["s3:GetObjectRetention \(o)"]),
+            Case(.get, "/bkt/k?retention&versionId=v1", .getObjectRetention, ["s3:GetObjectRetention \(o)"]),
+            Case(.put, "/bkt/k?retention", .putObjectRetention, ["s3:PutObjectRetention \(o)"]),
+            Case(.put, "/bkt/k?retention", .putObjectRetention, ["s3:PutObjectRetention \(o)", "s3:BypassGovernanceRetention \(o)"],
+                 headers: ["x-amz-bypass-governance-retention": "true"]),
+            Case(.get, "/bkt/k?legal-hold", .getObjectLegalHold, ["s3:GetObjectLegalHold \(o)"]),
+            Case(.put, "/bkt/k?legal-hold&versionId=v1", .putObjectLegalHold, ["s3:PutObjectLegalHold \(o)"]),
+        ]
+    }()
+
+    /// Bucket sub-resources; several deletes are authorised by the Put action, as in AWS.
+    static let bucketSubresourceCases: [Case] = {
+        let b = "arn:aws:s3:::bkt"
+        let rows: [(HTTPRequest.Method, String, S3Operation.Name, String)] = [
+            (.get, "versions", .listObjectVersions, "s3:ListBucketVersions"),
+            (.get, "tagging", .getBucketTagging, "s3:GetBucketTagging"),
+            (.put, "tagging", .putBucketTagging, "s3:PutBucketTagging"),
+            (.delete, "tagging", .deleteBucketTagging, "s3:PutBucketTagging"),
+            (.get, "acl", .getBucketAcl, "s3:GetBucketAcl"),
+            (.put, "acl", .putBucketAcl, "s3:PutBucketAcl"),
+            (.get, "versioning", .getBucketVersioning, "s3:GetBucketVersioning"),
+            (.put, "versioning", .putBucketVersioning, "s3:PutBucketVersioning"),
+            (.get, "policy", .getBucketPolicy, "s3:GetBucketPolicy"),
+            (.put, "policy", .putBucketPolicy, "s3:PutBucketPolicy"),
+            (.delete, "policy", .deleteBucketPolicy, "s3:DeleteBucketPolicy"),
+            (.get, "policyStatus", .getBucketPolicyStatus, "s3:GetBucketPolicyStatus"),
+            (.get, "cors", .getBucketCors, "s3:GetBucketCORS"),
+            (.put, "cors", .putBucketCors, "s3:PutBucketCORS"),
+            (.delete, "cors", .deleteBucketCors, "s3:PutBucketCORS"),
+            (.get, "lifecycle", .getBucketLifecycleConfiguration, "s3:GetLifecycleConfiguration"),
+            (.put, "lifecycle", .putBucketLifecycleConfiguration, "s3:PutLifecycleConfiguration"),
+            (.delete, "lifecycle", .deleteBucketLifecycle, "s3:PutLifecycleConfiguration"),
+            (.get, "encryption", .getBucketEncryption, "s3:GetEncryptionConfiguration"),
+            (.put, "encryption", .putBucketEncryption, "s3:PutEncryptionConfiguration"),
+            (.delete, "encryption", .deleteBucketEncryption, "s3:PutEncryptionConfiguration"),
+            (.get, "publicAccessBlock", .getPublicAccessBlock, "s3:GetBucketPublicAccessBlock"),
+            (.put, "publicAccessBlock", .putPublicAccessBlock, "s3:PutBucketPublicAccessBlock"),
+            (.delete, "publicAccessBlock", .deletePublicAccessBlock, "s3:PutBucketPublicAccessBlock"),
+            (.get, "ownershipControls", .getBucketOwnershipControls, "s3:GetBucketOwnershipControls"),
+            (.put, "ownershipControls", .putBucketOwnershipControls, "s3:PutBucketOwnershipControls"),
+            (.delete, "ownershipControls", .deleteBucketOwnershipControls, "s3:PutBucketOwnershipControls"),
+            (.get, "object-lock", .getObjectLockConfiguration, "s3:GetBucketObjectLockConfiguration"),
+            (.put, "object-lock", .putObjectLockConfiguration, "s3:PutBucketObjectLockConfiguration"),
+            (.get, "website", .getBucketWebsite, "s3:GetBucketWebsite"),
+            (.put, "website", .putBucketWebsite, "s3:PutBucketWebsite"),
+            (.delete, "website", .deleteBucketWebsite, "s3:DeleteBucketWebsite"),
+            (.get, "logging", .getBucketLogging, "s3:GetBucketLogging"),
+            (.put, "logging", .putBucketLogging, "s3:PutBucketLogging"),
+            (.get, "notification", .getBucketNotificationConfiguration, "s3:GetBucketNotification"),
+            (.put, "notification", .putBucketNotificationConfiguration, "s3:PutBucketNotification"),
+            (.get, "requestPayment", .getBucketRequestPayment, "s3:GetBucketRequestPayment"),
+            (.put, "requestPayment", .putBucketRequestPayment, "s3:PutBucketRequestPayment"),
+            (.get, "accelerate", .getBucketAccelerateConfiguration, "s3:GetAccelerateConfiguration"),
+            (.put, "accelerate", .putBucketAccelerateConfiguration, "s3:PutAccelerateConfiguration"),
+        ]
+        return rows.map { Case($0.0, "/bkt?\($0.1)", $0.2, ["\($0.3) \(b)"]) }
+    }()
 
     @Test(arguments: cases)
     func classifies(_ c: Case) throws {
@@ -64,8 +138,15 @@ import Testing
 
     /// Sub-resources we do not handle are refused, never authorised as a look-alike.
     @Test(arguments: [
-        (HTTPRequest.Method.put, "/bkt/k?acl"), (.get, "/bkt/k?tagging"), (.put, "/bkt?policy"), (.get, "/bkt?versioning"),
-        (.post, "/bkt/k?delete"), (.post, "/bkt/k"), (.put, "/"), (.get, "/bkt?versions"), (.put, "/bkt/k?tagging"),
+        (HTTPRequest.Method.get, "/bkt/k?torrent"), (.post, "/bkt/k?select&select-type=2"), (.post, "/bkt/k?restore"),
+        (.get, "/bkt?replication"), (.get, "/bkt?analytics&id=a"), (.get, "/bkt?inventory"), (.get, "/bkt?metrics"),
+        (.get, "/bkt?intelligent-tiering"),
+        // Two sub-resources at once: which one would the backend act on?
+        (.get, "/bkt/k?tagging&acl"), (.put, "/bkt?versioning&policy"), (.get, "/bkt?versions&uploads"),
+        // A sub-resource at the wrong level or with the wrong method.
+        (.get, "/bkt/k?versions"), (.get, "/bkt?attributes"), (.get, "/bkt/k?policy"), (.post, "/bkt/k?tagging"),
+        (.delete, "/bkt/k?acl"), (.delete, "/bkt?versioning"), (.head, "/bkt?acl"), (.delete, "/bkt?policyStatus"),
+        (.post, "/bkt/k?delete"), (.post, "/bkt/k"), (.put, "/"),
     ])
     func unhandledSubresourcesAreNotImplemented(method: HTTPRequest.Method, target: String) throws {
         do {
@@ -85,6 +166,31 @@ import Testing
         #expect(op.conditionValues["s3:max-keys"] == ["5"])
         let bare = try S3RequestClassifier.classify(method: .get, target: try RequestTarget("/bkt"), headers: [:])
         #expect(bare.conditionValues["s3:prefix"] == [""])
+    }
+
+    @Test func listObjectVersionsCarriesListingConditionKeys() throws {
+        let op = try S3RequestClassifier.classify(
+            method: .get, target: try RequestTarget("/bkt?versions&prefix=home%2Fbob%2F&max-keys=3"), headers: [:])
+        #expect(op.conditionValues["s3:prefix"] == ["home/bob/"])
+        #expect(op.conditionValues["s3:max-keys"] == ["3"])
+        let bare = try S3RequestClassifier.classify(method: .get, target: try RequestTarget("/bkt?versions"), headers: [:])
+        #expect(bare.conditionValues["s3:prefix"] == [""])
+    }
+
+    @Test func objectSubresourcesCarryVersionIdAndHeaderConditions() throws {
+        var headers = HTTPFields()
+        headers[HTTPField.Name("x-amz-acl")!] = "public-read"
+        let op = try S3RequestClassifier.classify(method: .put, target: try RequestTarget("/bkt/k?acl&versionId=v7"), headers: headers)
+        #expect(op.conditionValues["s3:VersionId"] == ["v7"])
+        #expect(op.conditionValues["s3:x-amz-acl"] == ["public-read"])
+    }
+
+    /// Sub-resource writes send an XML body, which must be verified and forwarded.
+    @Test func subresourceWritesHaveBodiesAndReadsDoNot() throws {
+        for c in Self.objectSubresourceCases + Self.bucketSubresourceCases {
+            let op = try S3RequestClassifier.classify(method: c.method, target: try RequestTarget(c.target), headers: [:])
+            #expect(op.hasRequestBody == (c.method == .put), "\(c)")
+        }
     }
 
     @Test func badCopySourceIsInvalidArgument() {
