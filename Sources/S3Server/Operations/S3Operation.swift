@@ -99,6 +99,10 @@ struct S3Operation: Sendable {
 
     /// Whether the request carries a body the backend consumes. Every sub-resource PUT sends an
     /// XML document, which must be verified (Content-MD5, checksum, SHA-256) like any upload.
+    /// Operations whose authorisation needs their body (keys to delete, tags to set): the
+    /// responder authorises them after reading it, never before.
+    var isAuthorisedAfterBody: Bool { name == .deleteObjects || name == .putObjectTagging }
+
     var hasRequestBody: Bool {
         switch name {
         case .putObject, .uploadPart, .completeMultipartUpload, .createBucket, .deleteObjects: true

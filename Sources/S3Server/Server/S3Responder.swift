@@ -139,8 +139,9 @@ struct S3Responder: Sendable {
         let facts = S3Authorizer.RequestFacts(
             sourceIP: client.sourceIP, secureTransport: client.secure, userAgent: request.headers[.userAgent], referer: request.headers[.referer],
             contentSHA256: request.headers[HTTPField.Name("x-amz-content-sha256")!], now: now)
-        // DeleteObjects names its keys in the body: each is authorised once the body is read.
-        if operation.name != .deleteObjects {
+        // DeleteObjects names its keys in the body, PutObjectTagging its tags: those are
+        // authorised once the body is read (see their extensions), everything else here.
+        if !operation.isAuthorisedAfterBody {
             let decision: Decision
             do {
                 decision = try authorizer.authorize(operation.permissions, operation: operation, auth: auth, facts: facts)
@@ -210,6 +211,9 @@ struct S3Responder: Sendable {
                 throw fail(.xmlTooLarge(maximum: DeleteObjectsRequest.maximumSize))
             }
         }
+        if operation.name == .putObjectTagging, let contentLength, contentLength > TaggingDocument.maximumSize {
+            throw fail(.xmlTooLarge(maximum: TaggingDocument.maximumSize))
+        }
         guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
             throw fail(.noSuchBucket(operation.bucket ?? ""))
         }
@@ -230,12 +234,19 @@ struct S3Responder: Sendable {
             base: request.body,
             chunked: auth.chunkedMode.map { .init(mode: $0, expectedTrailers: expectedTrailers, decodedLength: contentLength) },
             trailers: trailers, outcome: outcome)
-        let body = VerifiedRequestBody(
+        var body = VerifiedRequestBody(
             base: clientBody, expectation: auth.payload, expectedLength: contentLength ?? 0, expectedMD5: expectedMD5,
             checksum: checksum, trailerChecksum: trailerChecksum.map { ($0, trailers) }, outcome: outcome)
         let backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
             contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
+        if operation.name == .putObjectTagging {
+            do {
+                body = try await authorizeTagging(operation, body: body, outcome: outcome, auth: auth, facts: facts, logger: logger)
+            } catch {
+                throw fail(error)
+            }
+        }
         if operation.name == .deleteObjects {
             do {
                 let response = try await deleteObjects(
