@@ -14,6 +14,8 @@ struct STSService: Sendable {
     let signer: SessionTokenSigner
     let sessions: SessionTokenVerifier?
     let logger: Logger
+    /// Rate limits on AssumeRoleWithWebIdentity; none in unit tests.
+    var throttle: STSThrottle? = nil
 
     static let version = "2011-06-15"
 
@@ -63,6 +65,7 @@ struct STSService: Sendable {
         }
         let policyARNs = parameters.policyARNs()
         try STSRequestValidator.policyARNs(policyARNs)
+        try throttle?.admit(sourceIP: facts.sourceIP, token: token)
 
         let identity: VerifiedIdentityToken
         do {

@@ -49,10 +49,11 @@ struct RunCommand: AsyncParsableCommand {
             try? await httpClient.shutdown()
             throw ExitCode(2)
         }
-        let service = STSService(
+        var service = STSService(
             accountID: configuration.sts.accountId, defaultDuration: configuration.sts.defaultSessionDuration,
             capExpiryAtTokenExpiry: configuration.sts.capExpiryAtTokenExpiry, roles: roles, identities: identities,
             signer: signer, sessions: sessions, logger: logger)
+        service.throttle = STSThrottle(settings: configuration.sts.rateLimits, providers: configuration.providers)
         let readiness = ReadinessState()
         for provider in providers { readiness.set("oidc:\(provider.name)", ready: false) }
         let router = STSRouter.make(service: service, devIssuer: devIssuer, readiness: readiness, registry: registry, logger: logger)

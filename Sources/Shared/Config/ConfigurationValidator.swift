@@ -37,6 +37,12 @@ struct ConfigurationValidator {
         for (index, cidr) in config.s3.trustedProxies.enumerated() where IPAddressRange(cidr) == nil {
             throw config.error("s3.trustedProxies[\(index)]", "expected an IPv4 or IPv6 address or CIDR, got '\(cidr)'")
         }
+        for (name, limit) in [("perSourceIp", config.sts.rateLimits.perSourceIp), ("perProvider", config.sts.rateLimits.perProvider)] {
+            if !(limit.requestsPerSecond >= 0) || !limit.requestsPerSecond.isFinite {
+                throw config.error("sts.rateLimits.\(name).requestsPerSecond", "must be a number ≥ 0 (0 turns the limit off)")
+            }
+            if limit.burst < 1 { throw config.error("sts.rateLimits.\(name).burst", "must be at least 1") }
+        }
         try validateKeys()
         try validateProviders()
         try validateRoles()

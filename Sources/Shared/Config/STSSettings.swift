@@ -8,9 +8,11 @@ public struct STSSettings: Sendable, Decodable {
     public var defaultSessionDuration: Int = 3600
     /// Whether credentials expire no later than the OIDC token. AWS does not cap; neither do we by default.
     public var capExpiryAtTokenExpiry: Bool = false
+    /// Limits on AssumeRoleWithWebIdentity (answered with `Throttling`).
+    public var rateLimits = STSRateLimitSettings()
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, accountId, defaultSessionDuration, capExpiryAtTokenExpiry
+        case listen, accountId, defaultSessionDuration, capExpiryAtTokenExpiry, rateLimits
     }
 
     public init() {}
@@ -22,5 +24,6 @@ public struct STSSettings: Sendable, Decodable {
         accountId = try c.decodeIfPresent(String.self, forKey: .accountId) ?? accountId
         defaultSessionDuration = try c.decodeIfPresent(Int.self, forKey: .defaultSessionDuration) ?? defaultSessionDuration
         capExpiryAtTokenExpiry = try c.decodeIfPresent(Bool.self, forKey: .capExpiryAtTokenExpiry) ?? capExpiryAtTokenExpiry
+        rateLimits = try c.decodeIfPresent(STSRateLimitSettings.self, forKey: .rateLimits) ?? rateLimits
     }
 }
