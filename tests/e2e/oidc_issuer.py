@@ -45,6 +45,10 @@ class OIDCIssuer:
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
         self.requests: list[str] = []  # paths served, for tests that want to see fetches
+        # Failure injection for the discovery and JWKS documents: "ok", "down" (503) or "slow"
+        # (answers after `slow_seconds`).
+        self.mode = "ok"
+        self.slow_seconds = 8.0
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
         self.host, self.port = self._server.server_address[:2]
@@ -221,6 +225,12 @@ class OIDCIssuer:
             def do_GET(self):
                 parts = urlsplit(self.path)
                 issuer.requests.append(parts.path)
+                if parts.path in ("/.well-known/openid-configuration", "/jwks.json"):
+                    if issuer.mode == "down":
+                        self._send(503, b'{"error":"unavailable"}')
+                        return
+                    if issuer.mode == "slow":
+                        time.sleep(issuer.slow_seconds)
                 if parts.path == "/.well-known/openid-configuration":
                     self._send(200, json.dumps(issuer.discovery()).encode())
                 elif parts.path == "/jwks.json":
