@@ -246,16 +246,18 @@ class Deployment:
         host = self.issuer.issuer_host
         dev_host = self.dev_issuer_url.split("://", 1)[1]
 
-        def trust(provider_host: str, conditions: dict[str, str]) -> dict:
+        def trust(provider_host: str, conditions: dict[str, str], actions=("sts:AssumeRoleWithWebIdentity",)) -> dict:
             return {"Version": "2012-10-17", "Statement": [{
                 "Effect": "Allow",
                 "Principal": {"Federated": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{provider_host}"},
-                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Action": list(actions),
                 "Condition": {"StringEquals": conditions},
             }]}
 
         docs = {
-            "trust-rw.json": trust(host, {f"{host}:aud": AUDIENCE}),
+            # e2e-rw also lets tokens set session tags and a source identity; e2e-alice-only does not.
+            "trust-rw.json": trust(host, {f"{host}:aud": AUDIENCE},
+                                   ("sts:AssumeRoleWithWebIdentity", "sts:TagSession", "sts:SetSourceIdentity")),
             "trust-alice.json": trust(host, {f"{host}:aud": AUDIENCE, f"{host}:sub": "alice"}),
             "trust-dev.json": trust(dev_host, {f"{dev_host}:aud": DEV_AUDIENCE}),
             "read-only.json": {"Version": "2012-10-17", "Statement": [

@@ -81,6 +81,7 @@ struct S3Authorizer: Sendable {
         values["\(provider):sub"] = [session.sub]
         values["\(provider):aud"] = [session.oaud]
         values["aws:FederatedProvider"] = [provider]
+        if let sourceIdentity = session.srcid { values["aws:SourceIdentity"] = [sourceIdentity] }
         return values
     }
 }

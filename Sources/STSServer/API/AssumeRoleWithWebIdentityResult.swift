@@ -12,10 +12,12 @@ struct AssumeRoleWithWebIdentityResult: Sendable {
     let expiration: Int64
     let provider: String
     let packedPolicySize: Int?
+    var sourceIdentity: String? = nil
 
     func xml(requestID: String) -> String {
         var packed = ""
         if let packedPolicySize { packed = "\n    <PackedPolicySize>\(packedPolicySize)</PackedPolicySize>" }
+        if let sourceIdentity { packed += "\n    <SourceIdentity>\(sourceIdentity.xmlEscaped)</SourceIdentity>" }
         return """
             <AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
               <AssumeRoleWithWebIdentityResult>

@@ -79,9 +79,10 @@ struct STSService: Sendable {
             throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
         }
         let tags = SessionTagsClaim.parse(identity.claims["https://aws.amazon.com/tags"])
+        let sourceIdentity = try Self.sourceIdentity(identity.claims["https://aws.amazon.com/source_identity"])
         let trust = TrustPolicyContext.make(
             identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName,
-            tags: tags, sourceIP: facts.sourceIP, now: facts.now)
+            tags: tags, sourceIdentity: sourceIdentity, sourceIP: facts.sourceIP, now: facts.now)
         let decision = PolicyEvaluator(rolePolicies: [role.trustPolicy]).evaluate(trust)
         guard decision.isAllowed else {
             logger.info("trust policy denied", metadata: ["role": .string(roleARN), "decision": .string(decision.description)])
@@ -120,7 +121,7 @@ struct STSService: Sendable {
             akid: accessKeyID, jti: SessionTokenSigner.newTokenID(), iat: facts.now, exp: expiry, role: roleARN,
             rsn: sessionName, sub: identity.subject, oiss: identity.issuer, oaud: identity.audience,
             dkid: signer.derivationKeyID, claims: FrozenClaims.freeze(identity.claims), tags: tags?.tags ?? [:],
-            pol: sessionPolicyText, parns: policyARNs.isEmpty ? nil : policyARNs)
+            pol: sessionPolicyText, parns: policyARNs.isEmpty ? nil : policyARNs, srcid: sourceIdentity)
         let issued: (token: String, secretAccessKey: String)
         do {
             issued = try signer.issue(claims)
@@ -133,10 +134,29 @@ struct STSService: Sendable {
             metadata: [
                 "role": .string(roleARN), "session": .string(sessionName), "subject": .string(identity.subject),
                 "issuer": .string(identity.issuer), "access_key_id": .string(accessKeyID), "expires": .stringConvertible(expiry),
+                "source_identity": .string(sourceIdentity ?? ""),
             ])
         return AssumeRoleWithWebIdentityResult(
             subject: identity.subject, audience: identity.audience, assumedRoleARN: claims.assumedRoleARN,
             assumedRoleID: "\(role.id):\(sessionName)", accessKeyID: accessKeyID, secretAccessKey: issued.secretAccessKey,
-            sessionToken: issued.token, expiration: expiry, provider: identity.issuer, packedPolicySize: packedPolicySize)
+            sessionToken: issued.token, expiration: expiry, provider: identity.issuer, packedPolicySize: packedPolicySize,
+            sourceIdentity: sourceIdentity)
+    }
+
+    /// The token's source identity claim, held to AWS's SourceIdentity constraints (2–64
+    /// characters of `[\w+=,.@-]`, not starting with `aws:`).
+    static func sourceIdentity(_ claim: JSONValue?) throws(STSError) -> String? {
+        guard let claim else { return nil }
+        guard let value = claim.stringValue, (2...64).contains(value.count), !value.lowercased().hasPrefix("aws:"),
+            value.unicodeScalars.allSatisfy({ scalar in
+                switch scalar {
+                case "a"..."z", "A"..."Z", "0"..."9", "_", "+", "=", ",", ".", "@", "-": true
+                default: false
+                }
+            })
+        else {
+            throw .invalidIdentityToken("The source identity claim (https://aws.amazon.com/source_identity) is invalid.")
+        }
+        return value
     }
 }

@@ -26,7 +26,9 @@ struct SessionTagsClaim: Sendable {
 /// The OIDC claims frozen into a session for `${jwt:*}` policy variables, bounded so that a
 /// token with huge claims cannot make huge session tokens.
 enum FrozenClaims {
-    static let skipped: Set<String> = ["exp", "iat", "nbf", "jti", "nonce", "at_hash", "c_hash", "https://aws.amazon.com/tags"]
+    static let skipped: Set<String> = [
+        "exp", "iat", "nbf", "jti", "nonce", "at_hash", "c_hash", "https://aws.amazon.com/tags", "https://aws.amazon.com/source_identity",
+    ]
 
     /// The most claim bytes a session carries; S3Server refuses session tokens over 16 KiB.
     static let maximumBytes = 4096

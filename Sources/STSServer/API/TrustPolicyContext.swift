@@ -7,7 +7,7 @@ import Shared
 enum TrustPolicyContext {
     static func make(
         identity: VerifiedIdentityToken, roleARN: String, accountID: String, sessionName: String,
-        tags: SessionTagsClaim?, sourceIP: String?, now: Int64
+        tags: SessionTagsClaim?, sourceIdentity: String? = nil, sourceIP: String?, now: Int64
     ) -> AuthorizationContext {
         let provider = OIDCProviderID.from(issuer: identity.issuer)
         var values: [String: [String]] = [
@@ -30,6 +30,11 @@ enum TrustPolicyContext {
             requests.append(AccessRequest(action: "sts:TagSession", resource: roleARN))
             for (key, value) in tags.tags { values["aws:RequestTag/\(key)"] = [value] }
             values["aws:TagKeys"] = tags.tags.keys.sorted()
+        }
+        if let sourceIdentity {
+            // As in AWS: setting a source identity is its own permission in the trust policy.
+            requests.append(AccessRequest(action: "sts:SetSourceIdentity", resource: roleARN))
+            values["sts:SourceIdentity"] = [sourceIdentity]
         }
         let principals = [
             "Federated": [

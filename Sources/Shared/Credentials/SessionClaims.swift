@@ -30,13 +30,16 @@ public struct SessionClaims: Codable, Sendable, Equatable {
     public var pol: String?
     /// Managed session policies (`PolicyArns`), resolved by S3Server from its configuration.
     public var parns: [String]?
+    /// Source identity from the token's `https://aws.amazon.com/source_identity` claim.
+    public var srcid: String?
 
     public static let issuer = "portcullis-sts"
 
     public init(
         akid: String, jti: String, iat: Int64, exp: Int64, role: String, rsn: String,
         sub: String, oiss: String, oaud: String, dkid: String,
-        claims: [String: [String]] = [:], tags: [String: String] = [:], pol: String? = nil, parns: [String]? = nil
+        claims: [String: [String]] = [:], tags: [String: String] = [:], pol: String? = nil, parns: [String]? = nil,
+        srcid: String? = nil
     ) {
         self.akid = akid
         self.jti = jti
@@ -52,10 +55,11 @@ public struct SessionClaims: Codable, Sendable, Equatable {
         self.tags = tags
         self.pol = pol
         self.parns = parns
+        self.srcid = srcid
     }
 
     enum CodingKeys: String, CodingKey {
-        case v, akid, jti, iss, iat, exp, role, rsn, sub, oiss, oaud, dkid, claims, tags, pol, parns
+        case v, akid, jti, iss, iat, exp, role, rsn, sub, oiss, oaud, dkid, claims, tags, pol, parns, srcid
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,6 +80,7 @@ public struct SessionClaims: Codable, Sendable, Equatable {
         tags = try c.decodeIfPresent([String: String].self, forKey: .tags) ?? [:]
         pol = try c.decodeIfPresent(String.self, forKey: .pol)
         parns = try c.decodeIfPresent([String].self, forKey: .parns)
+        srcid = try c.decodeIfPresent(String.self, forKey: .srcid)
     }
 
     /// The assumed-role ARN, `arn:aws:sts::<account>:assumed-role/<role name>/<session name>`.

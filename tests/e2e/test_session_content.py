@@ -1,0 +1,63 @@
+"""What a session carries from the OIDC token into S3 decisions: session tags from the
+`https://aws.amazon.com/tags` claim (aws:PrincipalTag/*) and the source identity from
+`https://aws.amazon.com/source_identity` (aws:SourceIdentity), each allowed only when the role's
+trust policy grants sts:TagSession / sts:SetSourceIdentity, as in AWS."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from portcullis import ROLE_ALICE, ROLE_RW, s3_client, sts_client
+
+TAGS = {"https://aws.amazon.com/tags": {"principal_tags": {"team": ["blue"]}, "transitive_tag_keys": ["team"]}}
+SOURCE = {"https://aws.amazon.com/source_identity": "alice-laptop"}
+
+
+def error_of(ei) -> tuple[int, str]:
+    r = ei.value.response
+    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
+
+
+def assume(dep, issuer, role=ROLE_RW, sub="tagged", claims=None, policy=None):
+    kw = {"RoleArn": role, "RoleSessionName": "content", "WebIdentityToken": issuer.mint(sub=sub, extra_claims=claims)}
+    if policy:
+        kw["Policy"] = json.dumps(policy)
+    return sts_client(dep).assume_role_with_web_identity(**kw)
+
+
+def test_tags_and_source_identity_reach_s3_conditions(fs_deployment, issuer, bucket_name):
+    dep = fs_deployment
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "blue", "aws:SourceIdentity": "alice-laptop"}}}]}
+    resp = assume(dep, issuer, claims={**TAGS, **SOURCE}, policy=policy)
+    assert resp["SourceIdentity"] == "alice-laptop"
+    s3 = s3_client(dep, resp["Credentials"])
+    s3.create_bucket(Bucket=bucket_name)
+    s3.delete_bucket(Bucket=bucket_name)
+
+    # The same session policy without the matching tag denies.
+    other = assume(dep, issuer, claims={"https://aws.amazon.com/tags": {"principal_tags": {"team": ["red"]}}, **SOURCE},
+                   policy=policy)
+    with pytest.raises(ClientError) as ei:
+        s3_client(dep, other["Credentials"]).create_bucket(Bucket=bucket_name)
+    assert error_of(ei) == (403, "AccessDenied")
+
+
+@pytest.mark.parametrize("claims", [TAGS, SOURCE], ids=["tags", "source-identity"])
+def test_trust_policy_must_allow_setting_them(fs_deployment, issuer, claims):
+    with pytest.raises(ClientError) as ei:
+        assume(fs_deployment, issuer, role=ROLE_ALICE, sub="alice", claims=claims)
+    assert error_of(ei) == (403, "AccessDenied")
+    # Without the claims the same role is fine.
+    assert assume(fs_deployment, issuer, role=ROLE_ALICE, sub="alice")["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+@pytest.mark.parametrize("value", ["x", "aws:reserved", "has space", "a" * 65])
+def test_invalid_source_identity(fs_deployment, issuer, value):
+    with pytest.raises(ClientError) as ei:
+        assume(fs_deployment, issuer, claims={"https://aws.amazon.com/source_identity": value})
+    assert error_of(ei) == (400, "InvalidIdentityToken")
