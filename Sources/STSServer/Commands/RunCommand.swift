@@ -39,7 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         let providers = configuration.providers.map {
             OIDCProviderConfiguration(
                 name: $0.name, issuer: $0.issuer, audiences: $0.audiences, allowedAlgorithms: $0.algorithms,
-                clockLeewaySeconds: $0.leewaySeconds)
+                clockLeewaySeconds: $0.leewaySeconds, maxTokenAgeSeconds: $0.maxTokenAgeSeconds)
         }
         let identities: OIDCVerifier
         do {

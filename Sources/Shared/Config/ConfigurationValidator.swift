@@ -99,6 +99,9 @@ struct ConfigurationValidator {
             if !(0...600).contains(provider.leewaySeconds) {
                 throw config.error("\(field).leewaySeconds", "must be between 0 and 600")
             }
+            if let maxAge = provider.maxTokenAgeSeconds, maxAge < 1 {
+                throw config.error("\(field).maxTokenAgeSeconds", "must be at least 1 second")
+            }
         }
     }
 

@@ -9,8 +9,10 @@ public struct ProviderSettings: Sendable, Decodable {
     public var algorithms: [String] = ["RS256", "ES256"]
     /// Allowed clock difference for `exp`, `nbf`, `iat`.
     public var leewaySeconds: Int = 60
+    /// Optional: refuse tokens issued (`iat`) longer ago than this.
+    public var maxTokenAgeSeconds: Int?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, issuer, audiences, algorithms, leewaySeconds }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, issuer, audiences, algorithms, leewaySeconds, maxTokenAgeSeconds }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -20,6 +22,7 @@ public struct ProviderSettings: Sendable, Decodable {
         audiences = try c.decode([String].self, forKey: .audiences)
         algorithms = try c.decodeIfPresent([String].self, forKey: .algorithms) ?? algorithms
         leewaySeconds = try c.decodeIfPresent(Int.self, forKey: .leewaySeconds) ?? leewaySeconds
+        maxTokenAgeSeconds = try c.decodeIfPresent(Int.self, forKey: .maxTokenAgeSeconds)
     }
 
     /// Algorithms Portcullis can verify. `none` and HMAC are absent on purpose.

@@ -13,12 +13,14 @@ struct IDTokenClaimValidator: Sendable {
     let issuer: String
     let audiences: Set<String>
     let leeway: TimeInterval
+    let maxTokenAge: TimeInterval?
     let providerName: String
 
     init(configuration: OIDCProviderConfiguration) {
         self.issuer = configuration.issuer
         self.audiences = Set(configuration.audiences)
         self.leeway = TimeInterval(configuration.clockLeewaySeconds)
+        self.maxTokenAge = configuration.maxTokenAgeSeconds.map(TimeInterval.init)
         self.providerName = configuration.name
     }
 
@@ -61,6 +63,10 @@ struct IDTokenClaimValidator: Sendable {
         if let nbf, nbf > now.addingTimeInterval(leeway) { throw .notYetValid(notBefore: nbf) }
         let iat = try timestamp("iat", in: claims)
         if let iat, iat > now.addingTimeInterval(leeway) { throw .issuedInFuture(issuedAt: iat) }
+        if let maxTokenAge {
+            guard let iat else { throw .missingClaim("iat") }
+            if iat < now.addingTimeInterval(-(maxTokenAge + leeway)) { throw .tooOld(issuedAt: iat) }
+        }
 
         // sub: required and non-empty; (iss, sub) is the stable user key.
         guard let sub = claims["sub"], sub != .null else { throw .missingClaim("sub") }

@@ -35,6 +35,8 @@ public enum OIDCError: Error, Sendable, Hashable {
     case notYetValid(notBefore: Date)
     /// `iat` is after now plus the leeway.
     case issuedInFuture(issuedAt: Date)
+    /// `iat` is older than the provider's maximum token age.
+    case tooOld(issuedAt: Date)
     /// A required claim (`sub`, `exp`, `iss`, `aud`) is absent.
     case missingClaim(String)
     /// A claim is present with the wrong JSON type or an empty value.
@@ -80,6 +82,8 @@ public enum OIDCError: Error, Sendable, Hashable {
             return .invalid("Token is not valid before \(Self.format(notBefore))")
         case .issuedInFuture(let issuedAt):
             return .invalid("Token issued in the future (\(Self.format(issuedAt)))")
+        case .tooOld(let issuedAt):
+            return .invalid("Token issued too long ago (\(Self.format(issuedAt))) for this provider")
         case .missingClaim(let claim):
             return .invalid("The ID token is missing the required claim \(claim)")
         case .invalidClaim(let claim):

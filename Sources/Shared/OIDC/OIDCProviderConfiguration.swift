@@ -17,6 +17,9 @@ public struct OIDCProviderConfiguration: Sendable, Hashable {
     public var clockLeewaySeconds: Int
     /// Fetch keys from here instead of the discovery document's `jwks_uri`. Discovery is then skipped.
     public var jwksURI: String?
+    /// Refuse tokens issued longer ago than this (by `iat`, which they must then carry); `nil`
+    /// accepts any age until `exp`.
+    public var maxTokenAgeSeconds: Int?
 
     public init(
         name: String,
@@ -24,7 +27,8 @@ public struct OIDCProviderConfiguration: Sendable, Hashable {
         audiences: [String],
         allowedAlgorithms: [String] = ["RS256", "ES256"],
         clockLeewaySeconds: Int = 60,
-        jwksURI: String? = nil
+        jwksURI: String? = nil,
+        maxTokenAgeSeconds: Int? = nil
     ) {
         self.name = name
         self.issuer = issuer
@@ -32,6 +36,7 @@ public struct OIDCProviderConfiguration: Sendable, Hashable {
         self.allowedAlgorithms = allowedAlgorithms
         self.clockLeewaySeconds = clockLeewaySeconds
         self.jwksURI = jwksURI
+        self.maxTokenAgeSeconds = maxTokenAgeSeconds
     }
 
     /// The URL of the discovery document: `<issuer>/.well-known/openid-configuration`, with a

@@ -149,7 +149,8 @@ struct Fixture {
         allowedAlgorithms: [String] = ["RS256", "ES256"],
         audiences: [String] = [Fixture.audience],
         fetcher: FakeFetcher = FakeFetcher(),
-        jwksMaxAge: Int? = nil
+        jwksMaxAge: Int? = nil,
+        maxTokenAgeSeconds: Int? = nil
     ) throws {
         fetcher.serve(
             Self.discoveryURL,
@@ -160,7 +161,8 @@ struct Fixture {
             name: "test-idp",
             issuer: Self.issuer,
             audiences: audiences,
-            allowedAlgorithms: allowedAlgorithms
+            allowedAlgorithms: allowedAlgorithms,
+            maxTokenAgeSeconds: maxTokenAgeSeconds
         )
         self.fetcher = fetcher
         self.verifier = try OIDCVerifier(providers: [configuration], fetcher: fetcher, logger: quietLogger)

@@ -113,6 +113,15 @@ import Testing
         #expect(await verifyError(f.verifier, try Fixture.rs256(["iat": .number(iat.timeIntervalSince1970)])) == .issuedInFuture(issuedAt: iat))
     }
 
+    @Test func maximumTokenAge() async throws {
+        let f = try Fixture(keys: [TestKeys.rsaJWK(TestKeys.rsa, kid: "rsa-1")], maxTokenAgeSeconds: 600)
+        let old = Fixture.t0.addingTimeInterval(-3600)
+        #expect(await verifyError(f.verifier, try Fixture.rs256(["iat": .number(old.timeIntervalSince1970)])) == .tooOld(issuedAt: old))
+        #expect(await verifyError(f.verifier, try Fixture.rs256(["iat": .null])) == .missingClaim("iat"))
+        let recent = Fixture.t0.addingTimeInterval(-600)
+        _ = try await f.verifier.verify(token: try Fixture.rs256(["iat": .number(recent.timeIntervalSince1970)]), now: Fixture.t0)
+    }
+
     @Test func missingOrNonNumericExp() async throws {
         let f = try fixture()
         #expect(await verifyError(f.verifier, try Fixture.rs256(["exp": .null])) == .missingClaim("exp"))
