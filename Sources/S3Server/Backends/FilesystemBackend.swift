@@ -137,7 +137,9 @@ struct FilesystemBackend: S3Backend {
             let result = try await store.listParts(
                 bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", partNumberMarker: marker, maxParts: maxParts)
             return .xml(S3XML.listPartsResult(bucket: bucket, result: result))
-        case .copyObject, .uploadPartCopy, .listBuckets, .deleteObjects:
+        case .copyObject, .uploadPartCopy:
+            return try await copy(request)
+        case .listBuckets, .deleteObjects:
             throw S3Error.notImplemented("\(operation.name.rawValue) on the filesystem backend")
         default:
             // Sub-resource operations: the few the store can answer, NotImplemented for the rest.

@@ -1,0 +1,74 @@
+import Foundation
+import HTTPTypes
+import Shared
+
+extension FilesystemBackend {
+    /// CopyObject and UploadPartCopy: the source streams from its file into the destination's
+    /// temp file, so a copy is published exactly like an upload (atomic, never partial).
+    func copy(_ request: BackendRequest) async throws -> BackendResponse {
+        let operation = request.operation
+        guard let source = operation.copySource, let bucket = operation.bucket, let key = operation.key else {
+            throw S3Error.invalidRequest("A copy needs x-amz-copy-source")
+        }
+        if let version = source.versionID, version != "null" {
+            // This store keeps one version per key: S3's "null" version of an unversioned bucket.
+            throw S3Error("NoSuchVersion", "The specified version does not exist.", status: 404, details: [("Key", source.key), ("VersionId", version)])
+        }
+        let range = operation.name == .uploadPartCopy ? request.headers[HTTPField.Name("x-amz-copy-source-range")!] : nil
+        let content: ObjectContent
+        do {
+            content = try await store.getObject(bucket: source.bucket, key: source.key, range: range)
+        } catch let error as S3StoreError where error.code == "InvalidRange" {
+            throw S3Error.invalidArgument("Range specified is not valid for source object", name: "x-amz-copy-source-range", value: range)
+        }
+        try Self.checkCopySourceConditions(request.headers, source: content.info)
+
+        if operation.name == .uploadPartCopy {
+            let partNumber = try Self.integer(request.target.parameter("partNumber"), name: "partNumber", default: 0)
+            let etag = try await store.uploadPart(
+                bucket: bucket, key: key, uploadId: request.target.parameter("uploadId") ?? "", partNumber: partNumber,
+                body: content.body, expectedSize: content.body.count)
+            return .xml(Self.copyResult("CopyPartResult", etag: etag, lastModified: Date()))
+        }
+        let directive = request.headers[HTTPField.Name("x-amz-metadata-directive")!]?.uppercased() ?? "COPY"
+        guard directive == "COPY" || directive == "REPLACE" else {
+            throw S3Error.invalidArgument("Unknown metadata directive.", name: "x-amz-metadata-directive", value: directive)
+        }
+        if source.bucket == bucket, source.key == key, directive == "COPY" {
+            throw S3Error.invalidRequest(
+                "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
+        }
+        let metadata = directive == "REPLACE" ? ObjectMetadata(headers: Self.headerPairs(request.headers)) : content.info.metadata
+        let info = try await store.putObject(bucket: bucket, key: key, metadata: metadata, body: content.body, expectedSize: content.body.count)
+        return .xml(Self.copyResult("CopyObjectResult", etag: info.etag, lastModified: info.lastModified))
+    }
+
+    static func copyResult(_ root: String, etag: String, lastModified: Date) -> String {
+        S3XML.declaration + "<\(root) xmlns=\"\(S3XML.namespace)\"><LastModified>\(S3DateFormat.iso8601Milliseconds(lastModified))</LastModified>"
+            + "<ETag>\(S3XML.escape(etag))</ETag></\(root)>"
+    }
+
+    /// `x-amz-copy-source-if-*`, as S3 applies them: a failed match is `PreconditionFailed`.
+    static func checkCopySourceConditions(_ headers: HTTPFields, source: ObjectInfo) throws {
+        func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
+        func etagMatches(_ list: String) -> Bool {
+            let etag = source.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            return list.split(separator: ",").contains { candidate in
+                let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+                return trimmed == "*" || trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == etag
+            }
+        }
+        let modified = Int64(source.lastModified.timeIntervalSince1970)
+        let failed = S3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", status: 412)
+        if let match = header("x-amz-copy-source-if-match") {
+            guard etagMatches(match) else { throw failed }
+        } else if let text = header("x-amz-copy-source-if-unmodified-since"), let date = HTTPDate.parse(text), modified > date {
+            throw failed
+        }
+        if let noneMatch = header("x-amz-copy-source-if-none-match") {
+            if etagMatches(noneMatch) { throw failed }
+        } else if let text = header("x-amz-copy-source-if-modified-since"), let date = HTTPDate.parse(text), modified <= date {
+            throw failed
+        }
+    }
+}
