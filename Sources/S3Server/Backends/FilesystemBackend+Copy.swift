@@ -48,27 +48,12 @@ extension FilesystemBackend {
             + "<ETag>\(S3XML.escape(etag))</ETag></\(root)>"
     }
 
-    /// `x-amz-copy-source-if-*`, as S3 applies them: a failed match is `PreconditionFailed`.
+    /// `x-amz-copy-source-if-*`: any condition that does not hold is `PreconditionFailed`.
     static func checkCopySourceConditions(_ headers: HTTPFields, source: ObjectInfo) throws {
-        func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
-        func etagMatches(_ list: String) -> Bool {
-            let etag = source.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            return list.split(separator: ",").contains { candidate in
-                let trimmed = candidate.trimmingCharacters(in: .whitespaces)
-                return trimmed == "*" || trimmed.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) == etag
-            }
-        }
-        let modified = Int64(source.lastModified.timeIntervalSince1970)
-        let failed = S3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", status: 412)
-        if let match = header("x-amz-copy-source-if-match") {
-            guard etagMatches(match) else { throw failed }
-        } else if let text = header("x-amz-copy-source-if-unmodified-since"), let date = HTTPDate.parse(text), modified > date {
-            throw failed
-        }
-        if let noneMatch = header("x-amz-copy-source-if-none-match") {
-            if etagMatches(noneMatch) { throw failed }
-        } else if let text = header("x-amz-copy-source-if-modified-since"), let date = HTTPDate.parse(text), modified <= date {
-            throw failed
+        let conditions = Preconditions(headers, prefix: "x-amz-copy-source-")
+        switch conditions.evaluate(etag: source.etag, lastModified: Int64(source.lastModified.timeIntervalSince1970)) {
+        case .proceed: return
+        case .notModified(let condition), .failed(let condition): throw Preconditions.failure("x-amz-copy-source-" + condition)
         }
     }
 }

@@ -97,11 +97,13 @@ struct FilesystemBackend: S3Backend {
         case .getObject, .headObject:
             return try await get(request, bucket: bucket, key: key)
         case .putObject:
+            try await checkWritePreconditions(request, bucket: bucket, key: key)
             let info = try await store.putObject(
                 bucket: bucket, key: key, metadata: ObjectMetadata(headers: Self.headerPairs(request.headers)), body: body,
                 expectedSize: request.contentLength)
             return BackendResponse(status: .ok, headers: [.eTag: info.etag, .contentLength: "0"])
         case .deleteObject:
+            try await checkWritePreconditions(request, bucket: bucket, key: key)
             try await store.deleteObject(bucket: bucket, key: key)
             return BackendResponse(status: .noContent)
         case .createMultipartUpload:
@@ -176,6 +178,19 @@ struct FilesystemBackend: S3Backend {
     }
 
     private func get(_ request: BackendRequest, bucket: String, key: String) async throws -> BackendResponse {
+        let conditions = Preconditions(request.headers)
+        if !conditions.isEmpty {
+            // Conditions come before the range: a 304 or 412 never depends on it.
+            let info = try await store.headObject(bucket: bucket, key: key)
+            switch conditions.evaluate(etag: info.etag, lastModified: Int64(info.lastModified.timeIntervalSince1970)) {
+            case .proceed: break
+            case .notModified:
+                return BackendResponse(
+                    status: .notModified, headers: [.eTag: info.etag, .lastModified: S3DateFormat.httpDate(info.lastModified)])
+            case .failed(let condition):
+                throw Preconditions.failure(condition)
+            }
+        }
         let content = try await store.getObject(bucket: bucket, key: key, range: request.headers[.range])
         var headers = HTTPFields()
         for (name, value) in content.info.metadata.responseHeaders {
@@ -197,6 +212,26 @@ struct FilesystemBackend: S3Backend {
             return BackendResponse(status: status, headers: headers)
         }
         return BackendResponse(status: status, headers: headers, body: ResponseBody(asyncSequence: content.body))
+    }
+
+    /// Conditional writes (`If-None-Match: *` creates only, `If-Match` replaces or deletes only
+    /// that version). Checked just before the write: two racing writers can both pass, which
+    /// S3 itself prevents and this single-node store does not.
+    private func checkWritePreconditions(_ request: BackendRequest, bucket: String, key: String) async throws {
+        let conditions = Preconditions(request.headers)
+        guard conditions.ifMatch != nil || conditions.ifNoneMatch != nil else { return }
+        let current: ObjectInfo?
+        do {
+            current = try await store.headObject(bucket: bucket, key: key)
+        } catch let error as S3StoreError where error.code == "NoSuchKey" {
+            if conditions.ifMatch != nil { throw S3Error("NoSuchKey", "The specified key does not exist.", status: 404, details: [("Key", key)]) }
+            current = nil
+        }
+        let writeConditions = Preconditions(ifMatch: conditions.ifMatch, ifNoneMatch: conditions.ifNoneMatch)
+        switch writeConditions.evaluate(etag: current?.etag, lastModified: nil) {
+        case .proceed: return
+        case .notModified(let condition), .failed(let condition): throw Preconditions.failure(condition)
+        }
     }
 
     /// Request headers as stored metadata sees them; `aws-chunked` is framing, not a content encoding.

@@ -1,0 +1,72 @@
+"""Conditional requests through S3Server: GET/HEAD with If-Match, If-None-Match, If-Modified-Since
+and If-Unmodified-Since on both backends; conditional writes (If-None-Match: *, If-Match) on the
+filesystem store."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from botocore.exceptions import ClientError
+
+from portcullis import s3_client
+
+
+def status_of(ei) -> tuple[int, str]:
+    r = ei.value.response
+    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
+
+
+@pytest.fixture
+def s3(deployment, creds):
+    return s3_client(deployment, creds)
+
+
+@pytest.fixture
+def bucket(s3, bucket_name):
+    s3.create_bucket(Bucket=bucket_name)
+    yield bucket_name
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
+        for o in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket_name, Key=o["Key"])
+    s3.delete_bucket(Bucket=bucket_name)
+
+
+def test_conditional_reads(s3, bucket):
+    etag = s3.put_object(Bucket=bucket, Key="k", Body=b"0123456789")["ETag"]
+    modified = s3.head_object(Bucket=bucket, Key="k")["LastModified"]
+    later, earlier = modified + datetime.timedelta(hours=1), modified - datetime.timedelta(hours=1)
+
+    assert s3.get_object(Bucket=bucket, Key="k", IfMatch=etag)["Body"].read() == b"0123456789"
+    assert s3.get_object(Bucket=bucket, Key="k", IfNoneMatch='"other"', Range="bytes=0-3")["Body"].read() == b"0123"
+    for kwargs, expected in [
+        ({"IfNoneMatch": etag}, (304, "304")),
+        ({"IfModifiedSince": later}, (304, "304")),
+        ({"IfMatch": '"other"'}, (412, "PreconditionFailed")),
+        ({"IfUnmodifiedSince": earlier}, (412, "PreconditionFailed")),
+    ]:
+        for call in (s3.get_object, s3.head_object):
+            with pytest.raises(ClientError) as ei:
+                call(Bucket=bucket, Key="k", **kwargs)
+            got = status_of(ei)
+            assert got[0] == expected[0], (call.__name__, kwargs, got)
+            if call is s3.get_object and expected[0] == 412:
+                assert got[1] == "PreconditionFailed"
+
+
+def test_conditional_writes_on_the_filesystem_store(deployment, s3, bucket):
+    if deployment.backend != "filesystem":
+        pytest.skip("conditional writes are the store's feature; SeaweedFS's support varies by version")
+    s3.put_object(Bucket=bucket, Key="once", Body=b"first", IfNoneMatch="*")
+    with pytest.raises(ClientError) as ei:
+        s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*")
+    assert status_of(ei) == (412, "PreconditionFailed")
+    etag = s3.head_object(Bucket=bucket, Key="once")["ETag"]
+    with pytest.raises(ClientError) as ei:
+        s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfMatch='"stale"')
+    assert status_of(ei) == (412, "PreconditionFailed")
+    s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfMatch=etag)
+    assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"second"
+    with pytest.raises(ClientError) as ei:
+        s3.put_object(Bucket=bucket, Key="never", Body=b"x", IfMatch=etag)
+    assert status_of(ei) == (404, "NoSuchKey")
