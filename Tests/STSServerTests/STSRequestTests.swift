@@ -160,32 +160,23 @@ import Testing
 }
 
 @Suite struct STSThrottleTests {
-    static func token(payload: String) -> String {
-        Base64URL.encode(Array(#"{"alg":"RS256"}"#.utf8)) + "." + Base64URL.encode(Array(payload.utf8)) + ".c2ln"
-    }
-
-    @Test func providerBudgetComesFromTheUnverifiedIssuer() throws {
+    @Test func budgetsPerAddressAndPerVerifiedProvider() throws {
         let yaml = """
             providers:
               - { name: corp, issuer: "https://idp.example", audiences: [portcullis] }
             """
         let config = try ConfigurationLoader.decode(yaml, source: "t.yaml")
-        let throttle = STSThrottle(settings: STSRateLimitSettings(), providers: config.providers)
-        #expect(throttle.provider(of: Self.token(payload: #"{"iss":"https://idp.example"}"#)) == "corp")
-        #expect(throttle.provider(of: Self.token(payload: #"{"iss":"https://other"}"#)) == "unconfigured")
-        #expect(throttle.provider(of: "garbage") == "unconfigured")
-        let nested = #"{"iss":"https://idp.example","x":"# + String(repeating: "[", count: 9_000) + String(repeating: "]", count: 9_000) + "}"
-        #expect(throttle.provider(of: Self.token(payload: nested)) == "unconfigured" || throttle.provider(of: Self.token(payload: nested)) == "corp")
-    }
-
-    @Test func perSourceAddressBudget() throws {
         var settings = STSRateLimitSettings()
         settings.perSourceIp = RateLimitSettings(requestsPerSecond: 1, burst: 2)
-        var throttle = STSThrottle(settings: settings, providers: [])
+        settings.perProvider = RateLimitSettings(requestsPerSecond: 1, burst: 1)
+        var throttle = STSThrottle(settings: settings, providers: config.providers)
         throttle.now = { 50 }
-        try throttle.admit(sourceIP: "192.0.2.1", token: "t")
-        try throttle.admit(sourceIP: "192.0.2.1", token: "t")
-        #expect(throws: STSError.self) { try throttle.admit(sourceIP: "192.0.2.1", token: "t") }
-        try throttle.admit(sourceIP: "192.0.2.2", token: "t")
+        try throttle.admit(sourceIP: "192.0.2.1")
+        try throttle.admit(sourceIP: "192.0.2.1")
+        #expect(throws: STSError.self) { try throttle.admit(sourceIP: "192.0.2.1") }
+        try throttle.admit(sourceIP: "192.0.2.2")
+        try throttle.admit(verifiedIssuer: "https://idp.example")
+        #expect(throws: STSError.self) { try throttle.admit(verifiedIssuer: "https://idp.example") }
+        try throttle.admit(verifiedIssuer: "https://other.example")
     }
 }

@@ -4,6 +4,8 @@ answered by the filesystem backend only where it can answer truthfully (NotImple
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 import pytest
@@ -206,3 +208,28 @@ def test_request_object_tag_conditions_see_the_tagging_body(deployment, issuer, 
         return
     client.put_object_tagging(Bucket=bucket, Key="doc", Tagging=allowed)
     assert s3.get_object_tagging(Bucket=bucket, Key="doc")["TagSet"] == allowed["TagSet"]
+
+
+def test_tagging_bodies_reach_the_backend_as_authorised(deployment, issuer, s3, bucket):
+    """The policy decides on the parsed TagSet and the backend receives exactly that, re-serialised:
+    CDATA cannot make the two differ, and an x-amz-tagging header on the request sets nothing."""
+    s3.put_object(Bucket=bucket, Key="doc", Body=b"x")
+    client = session_client(deployment, issuer, "tag-cdata", [
+        {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": f"arn:aws:s3:::{bucket}/*"},
+        {"Effect": "Deny", "Action": "s3:PutObjectTagging", "Resource": f"arn:aws:s3:::{bucket}/*",
+         "Condition": {"ForAnyValue:StringEquals": {"s3:RequestObjectTagKeys": ["classification"]}}},
+    ])
+    body = ('<Tagging><TagSet><Tag><Key>classif<![CDATA[ication]]></Key><Value>secret</Value></Tag>'
+            '</TagSet></Tagging>').encode()
+
+    def inject(request, **_):
+        request.data = body
+        request.headers["Content-Length"] = str(len(body))
+        for name in [h for h in request.headers.keys() if h.lower().startswith("x-amz-checksum") or h.lower() == "content-md5"]:
+            del request.headers[name]
+        request.headers["Content-MD5"] = base64.b64encode(hashlib.md5(body).digest()).decode()
+
+    client.meta.events.register("before-sign.s3.PutObjectTagging", inject)
+    with pytest.raises(ClientError) as ei:
+        client.put_object_tagging(Bucket=bucket, Key="doc", Tagging={"TagSet": [{"Key": "ignored", "Value": "x"}]})
+    assert client_error(ei) == (403, "AccessDenied")

@@ -14,6 +14,8 @@ struct PolicyExplainer {
         var tags: [String: String] = [:]
         var claims: [String: [String]] = [:]
         var sessionPolicy: String?
+        /// Managed session policies (STS `PolicyArns`), resolved through `managedPolicies:`.
+        var policyARNs: [String] = []
     }
 
     /// The request: either an S3 request line (classified as the server would) or explicit pairs.
@@ -84,7 +86,7 @@ struct PolicyExplainer {
         let token = SessionClaims(
             akid: "ASIAEXPLAINEXPLAIN00", jti: "explain", iat: now, exp: now + 3600, role: session.role, rsn: session.sessionName,
             sub: subjectID, oiss: "explain", oaud: "explain", dkid: "explain", claims: claims, tags: session.tags,
-            pol: session.sessionPolicy)
+            pol: session.sessionPolicy, parns: session.policyARNs.isEmpty ? nil : session.policyARNs)
         let auth = AuthenticatedRequest(
             session: token, accessKeyID: token.akid, signatureVersion: .v4, authType: .header, payload: .unsigned,
             signatureAgeMilliseconds: nil)
@@ -102,7 +104,7 @@ struct PolicyExplainer {
         } catch {
             return Explanation(
                 operation: operation.name.rawValue, permissions: operation.permissions, decision: nil,
-                refusal: "\(error.code): the session policy does not parse")
+                refusal: "\(error.code): the session policy does not parse, or a policy ARN is not in managedPolicies")
         }
         let name: String? = if case .request = subject { operation.name.rawValue } else { nil }
         return Explanation(operation: name, permissions: operation.permissions, decision: decision, refusal: nil)

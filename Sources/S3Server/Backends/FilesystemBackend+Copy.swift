@@ -15,11 +15,13 @@ extension FilesystemBackend {
             throw S3Error("NoSuchVersion", "The specified version does not exist.", status: 404, details: [("Key", source.key), ("VersionId", version)])
         }
         let range = operation.name == .uploadPartCopy ? request.headers[HTTPField.Name("x-amz-copy-source-range")!] : nil
-        let content: ObjectContent
-        do {
-            content = try await store.getObject(bucket: source.bucket, key: source.key, range: range)
-        } catch let error as S3StoreError where error.code == "InvalidRange" {
-            throw S3Error.invalidArgument("Range specified is not valid for source object", name: "x-amz-copy-source-range", value: range)
+        var content = try await store.getObject(bucket: source.bucket, key: source.key)
+        if let range {
+            // Stricter than GET's Range: exactly `bytes=first-last` inside the object, as S3 requires.
+            guard let (first, last) = Self.copySourceRange(range), last < content.info.size else {
+                throw S3Error.invalidArgument("Range specified is not valid for source object", name: "x-amz-copy-source-range", value: range)
+            }
+            content = try await store.getObject(bucket: source.bucket, key: source.key, range: "bytes=\(first)-\(last)")
         }
         try Self.checkCopySourceConditions(request.headers, source: content.info)
 
@@ -41,6 +43,16 @@ extension FilesystemBackend {
         let metadata = directive == "REPLACE" ? ObjectMetadata(headers: Self.headerPairs(request.headers)) : content.info.metadata
         let info = try await store.putObject(bucket: bucket, key: key, metadata: metadata, body: content.body, expectedSize: content.body.count)
         return .xml(Self.copyResult("CopyObjectResult", etag: info.etag, lastModified: info.lastModified))
+    }
+
+    /// `bytes=<first>-<last>` with `first <= last`, digits only.
+    static func copySourceRange(_ text: String) -> (Int64, Int64)? {
+        guard text.hasPrefix("bytes=") else { return nil }
+        let parts = text.dropFirst("bytes=".count).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+            let first = Int64(parts[0]), let last = Int64(parts[1]), first <= last
+        else { return nil }
+        return (first, last)
     }
 
     static func copyResult(_ root: String, etag: String, lastModified: Date) -> String {

@@ -220,6 +220,9 @@ struct FilesystemBackend: S3Backend {
     private func checkWritePreconditions(_ request: BackendRequest, bucket: String, key: String) async throws {
         let conditions = Preconditions(request.headers)
         guard conditions.ifMatch != nil || conditions.ifNoneMatch != nil else { return }
+        if let ifNoneMatch = conditions.ifNoneMatch, ifNoneMatch.trimmingCharacters(in: .whitespaces) != "*" {
+            throw S3Error.notImplemented("If-None-Match other than * on a write")
+        }
         let current: ObjectInfo?
         do {
             current = try await store.headObject(bucket: bucket, key: key)

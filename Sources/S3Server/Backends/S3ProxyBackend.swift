@@ -182,8 +182,9 @@ struct S3ProxyBackend: S3Backend {
         var headers: [(name: String, value: String)] = [
             ("content-md5", Base64.encode(Array(Insecure.MD5.hash(data: body)))), ("content-type", "application/xml"),
         ]
-        if let expectedOwner = request.headers[HTTPField.Name("x-amz-expected-bucket-owner")!] {
-            headers.append(("x-amz-expected-bucket-owner", expectedOwner))
+        // The request's own switches (authorised per key where they need a permission).
+        for name in ["x-amz-expected-bucket-owner", "x-amz-bypass-governance-retention", "x-amz-mfa", "x-amz-request-payer"] {
+            if let value = request.headers[HTTPField.Name(name)!] { headers.append((name, value)) }
         }
         let (status, answer) = try await call(
             method: "POST", path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("delete", "")],

@@ -59,6 +59,9 @@ struct ExplainCommand: ParsableCommand {
     @Option(name: .long, help: "A file holding a session policy (as passed to STS in Policy).")
     var sessionPolicy: String?
 
+    @Option(name: .long, help: "A managed session policy ARN, as passed to STS in PolicyArns (repeatable).")
+    var policyArn: [String] = []
+
     @Option(name: .long, help: "The caller's IP address (aws:SourceIp).")
     var sourceIp: String?
 
@@ -98,6 +101,7 @@ struct ExplainCommand: ParsableCommand {
             }
             session.sessionPolicy = String(decoding: data, as: UTF8.self)
         }
+        session.policyARNs = policyArn
         let subject: PolicyExplainer.Subject
         if let request {
             let parts = request.split(separator: " ", maxSplits: 1).map(String.init)

@@ -39,7 +39,7 @@ struct DeleteObjectsRequest: Sendable, Equatable {
 
     init(parsing bytes: [UInt8]) throws(S3Error) {
         guard bytes.count <= Self.maximumSize else { throw .xmlTooLarge(maximum: Self.maximumSize) }
-        guard !XMLBodyGuard.declaresDTD(bytes) else {
+        guard !XMLBodyGuard.refuses(bytes) else {
             throw .malformedXML
         }
         let delegate = DeleteObjectsParserDelegate()
@@ -109,6 +109,11 @@ private final class DeleteObjectsParserDelegate: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         text += string
+    }
+
+    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {

@@ -57,7 +57,7 @@ struct DeleteObjectsResult: Sendable, Equatable {
     /// Parses a backend's `DeleteResult`. Unknown elements are skipped (backends add their own);
     /// a missing root or an entry without a key is `nil`.
     init?(parsing bytes: [UInt8]) {
-        guard !XMLBodyGuard.declaresDTD(bytes) else { return nil }
+        guard !XMLBodyGuard.refuses(bytes) else { return nil }
         let delegate = DeleteResultParserDelegate()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
@@ -98,6 +98,11 @@ private final class DeleteResultParserDelegate: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         text += string
+    }
+
+    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {

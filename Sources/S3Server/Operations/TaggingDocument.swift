@@ -19,7 +19,7 @@ struct TaggingDocument: Sendable, Equatable {
 
     init(parsing bytes: [UInt8]) throws(S3Error) {
         guard bytes.count <= Self.maximumSize else { throw .xmlTooLarge(maximum: Self.maximumSize) }
-        guard !XMLBodyGuard.declaresDTD(bytes) else { throw .malformedXML }
+        guard !XMLBodyGuard.refuses(bytes) else { throw .malformedXML }
         let delegate = TaggingParserDelegate()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
@@ -36,6 +36,14 @@ struct TaggingDocument: Sendable, Equatable {
             }
         }
         tags = delegate.tags
+    }
+
+    /// The document the backend receives: exactly the tags that were authorised, re-serialised,
+    /// so that no parser difference (CDATA, entities, whitespace) can put other tags there.
+    func xml() -> String {
+        var body = S3XML.declaration + "<Tagging xmlns=\"\(S3XML.namespace)\"><TagSet>"
+        for tag in tags { body += "<Tag><Key>\(S3XML.escape(tag.key))</Key><Value>\(S3XML.escape(tag.value))</Value></Tag>" }
+        return body + "</TagSet></Tagging>"
     }
 
     /// The condition keys AWS derives from the tags a request sets.
@@ -82,6 +90,11 @@ private final class TaggingParserDelegate: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         text += string
+    }
+
+    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {

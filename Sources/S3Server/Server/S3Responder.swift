@@ -237,12 +237,13 @@ struct S3Responder: Sendable {
         var body = VerifiedRequestBody(
             base: clientBody, expectation: auth.payload, expectedLength: contentLength ?? 0, expectedMD5: expectedMD5,
             checksum: checksum, trailerChecksum: trailerChecksum.map { ($0, trailers) }, outcome: outcome)
-        let backendRequest = BackendRequest(
+        var backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
             contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
         if operation.name == .putObjectTagging {
             do {
-                body = try await authorizeTagging(operation, body: body, outcome: outcome, auth: auth, facts: facts, logger: logger)
+                (backendRequest, body) = try await authorizeTagging(
+                    backendRequest, body: body, outcome: outcome, auth: auth, facts: facts, logger: logger)
             } catch {
                 throw fail(error)
             }

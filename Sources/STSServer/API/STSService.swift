@@ -65,7 +65,7 @@ struct STSService: Sendable {
         }
         let policyARNs = parameters.policyARNs()
         try STSRequestValidator.policyARNs(policyARNs)
-        try throttle?.admit(sourceIP: facts.sourceIP, token: token)
+        try throttle?.admit(sourceIP: facts.sourceIP)
 
         let identity: VerifiedIdentityToken
         do {
@@ -74,6 +74,8 @@ struct STSService: Sendable {
             let described = error.stsError
             throw STSError(described.code, described.message, status: described.httpStatus)
         }
+
+        try throttle?.admit(verifiedIssuer: identity.issuer)
 
         guard let role = roles.current.role(arn: roleARN) else {
             throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")

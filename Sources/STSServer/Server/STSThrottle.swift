@@ -1,12 +1,16 @@
 import Foundation
 import Shared
 
-/// AssumeRoleWithWebIdentity's rate limits: per client address and per provider, checked
-/// before a token is verified, so garbage tokens cost neither CPU nor requests to the IdP.
+/// AssumeRoleWithWebIdentity's rate limits.
+///
+/// Per client address, checked before a token is verified, so garbage tokens cost little CPU
+/// and never reach an identity provider. Per provider, charged only once a token verified:
+/// charging the unverified `iss` would let anyone spend a provider's budget and lock its real
+/// users out.
 struct STSThrottle: Sendable {
     let perSourceIP: KeyedRateLimiter
     let perProvider: KeyedRateLimiter
-    /// Configured issuers → provider names; anything else counts as one "unconfigured" provider.
+    /// Configured issuers → provider names.
     let providerNames: [String: String]
     /// Monotonic seconds.
     var now: @Sendable () -> Double = {
@@ -24,20 +28,13 @@ struct STSThrottle: Sendable {
 
     static let throttling = STSError("Throttling", "Rate exceeded", status: 400)
 
-    /// Spends one request of the caller's and of the provider's budget, or throws `Throttling`.
-    func admit(sourceIP: String?, token: String) throws(STSError) {
-        let time = now()
-        guard perSourceIP.admit(sourceIP ?? "unknown", now: time) else { throw Self.throttling }
-        guard perProvider.admit(provider(of: token), now: time) else { throw Self.throttling }
+    /// Spends one request of the caller's budget, or throws `Throttling`.
+    func admit(sourceIP: String?) throws(STSError) {
+        guard perSourceIP.admit(sourceIP ?? "unknown", now: now()) else { throw Self.throttling }
     }
 
-    /// The provider a token claims to come from, read without verification (only to pick a budget).
-    func provider(of token: String) -> String {
-        let parts = token.split(separator: ".", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[1].utf8.count <= 16_384, let payload = Base64URL.decode(parts[1]),
-            let object = try? JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any],
-            let issuer = object["iss"] as? String, let name = providerNames[issuer]
-        else { return "unconfigured" }
-        return name
+    /// Spends one session of the (verified) issuer's provider budget, or throws `Throttling`.
+    func admit(verifiedIssuer issuer: String) throws(STSError) {
+        guard perProvider.admit(providerNames[issuer] ?? issuer, now: now()) else { throw Self.throttling }
     }
 }

@@ -4,8 +4,8 @@ import NIOConcurrencyHelpers
 ///
 /// Each key earns `requestsPerSecond` tokens up to `burst`; a request spends one or is refused.
 /// When more than `maximumKeys` keys are tracked, idle ones (whose bucket has refilled) are
-/// dropped first — a dropped key only regains its full burst, so forgetting is never stricter
-/// than remembering.
+/// dropped first, then the least recently seen — a dropped key only regains its full burst, so
+/// forgetting is never stricter than remembering.
 public final class KeyedRateLimiter: Sendable {
     public let requestsPerSecond: Double
     public let burst: Double
@@ -47,8 +47,13 @@ public final class KeyedRateLimiter: Sendable {
         return Bucket(tokens: min(burst, bucket.tokens + elapsed * requestsPerSecond), updated: now)
     }
 
+    /// Drops idle keys; if every key is busy, the half least recently seen (a flood of fresh
+    /// addresses must not reset the keys that are being limited right now).
     private func evict(_ buckets: inout [String: Bucket], now: Double) {
         buckets = buckets.filter { refilled($0.value, now: now).tokens < burst }
-        if buckets.count >= maximumKeys { buckets.removeAll(keepingCapacity: true) }
+        if buckets.count >= maximumKeys {
+            let keep = buckets.sorted { $0.value.updated > $1.value.updated }.prefix(maximumKeys / 2)
+            buckets = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+        }
     }
 }

@@ -61,6 +61,17 @@ import Testing
         #expect(result.operation == nil)
     }
 
+    @Test func anUnconfiguredPolicyARNDeniesEverything() throws {
+        var session = PolicyExplainer.Session(role: Self.roleARN)
+        session.tags = ["team": "blue"]
+        session.policyARNs = ["arn:aws:iam::123456789012:policy/not-configured"]
+        let result = try Self.explainer().explain(
+            .request(method: "GET", target: "/data/blue/report.csv", headers: []), session: session, conditions: [:], sourceIP: nil,
+            secure: false, now: 1_800_000_000)
+        #expect(!result.allowed)
+        #expect(result.text.contains("managedPolicies"))
+    }
+
     @Test func unknownRolesAndUnclassifiedRequestsAreDenied() throws {
         #expect(try explain(.request(method: "GET", target: "/data/blue/k", headers: []), role: "arn:aws:iam::123456789012:role/nope").text
             .contains("no role"))

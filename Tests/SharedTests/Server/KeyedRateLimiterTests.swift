@@ -22,6 +22,17 @@ import Testing
         #expect(limiter.trackedKeys == 0)
     }
 
+    @Test func aFloodOfNewKeysDoesNotResetABusyOne() {
+        let limiter = KeyedRateLimiter(requestsPerSecond: 0.001, burst: 1, maximumKeys: 100)
+        #expect(limiter.admit("busy", now: 0))
+        for index in 0..<1_000 {
+            let now = 1 + Double(index) / 1_000
+            _ = limiter.admit("flood-\(index)", now: now)
+            if index % 10 == 0 { #expect(!limiter.admit("busy", now: now)) }
+        }
+        #expect(limiter.trackedKeys <= 100)
+    }
+
     @Test func memoryIsBoundedAndForgettingIsNeverStricter() {
         let limiter = KeyedRateLimiter(requestsPerSecond: 1, burst: 1, maximumKeys: 100)
         for index in 0..<10_000 { _ = limiter.admit("ip-\(index)", now: Double(index) / 1_000) }

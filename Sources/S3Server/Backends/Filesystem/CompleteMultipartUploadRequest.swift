@@ -32,7 +32,7 @@ struct CompleteMultipartUploadRequest: Sendable, Equatable {
         guard bytes.count <= maximumSize else {
             throw .invalidRequest("The XML you provided was larger than the maximum of \(maximumSize) bytes")
         }
-        guard !XMLBodyGuard.declaresDTD(bytes) else {
+        guard !XMLBodyGuard.refuses(bytes) else {
             throw .malformedXML
         }
         let delegate = CompleteMultipartUploadParserDelegate()
@@ -82,6 +82,11 @@ private final class CompleteMultipartUploadParserDelegate: NSObject, XMLParserDe
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
         text += string
+    }
+
+    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {

@@ -43,7 +43,7 @@ struct Preconditions: Sendable {
     ///   - lastModified: its modification time, epoch seconds.
     func evaluate(etag: String?, lastModified: Int64?) -> Outcome {
         if let ifMatch {
-            guard let etag, Self.matches(ifMatch, etag: etag) else { return .failed(condition: "If-Match") }
+            guard let etag, Self.matches(ifMatch, etag: etag, weakMatches: false) else { return .failed(condition: "If-Match") }
         } else if let ifUnmodifiedSince, let lastModified, lastModified > ifUnmodifiedSince {
             return .failed(condition: "If-Unmodified-Since")
         }
@@ -55,13 +55,17 @@ struct Preconditions: Sendable {
         return .proceed
     }
 
-    /// Whether an entity-tag list (`"a", "b"` or `*`) names `etag`; quotes and `W/` are optional.
-    static func matches(_ list: String, etag: String) -> Bool {
+    /// Whether an entity-tag list (`"a", "b"` or `*`) names `etag`; quotes are optional. A weak
+    /// tag (`W/"a"`) matches only where HTTP allows the weak comparison (If-None-Match).
+    static func matches(_ list: String, etag: String, weakMatches: Bool = true) -> Bool {
         let bare = etag.trimmingCharacters(in: ["\""])
         return list.split(separator: ",").contains { candidate in
             var tag = candidate.trimmingCharacters(in: .whitespaces)
             if tag == "*" { return true }
-            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            if tag.hasPrefix("W/") {
+                guard weakMatches else { return false }
+                tag.removeFirst(2)
+            }
             return tag.trimmingCharacters(in: ["\""]) == bare
         }
     }
