@@ -286,41 +286,6 @@ struct S3Responder: Sendable {
         return (response, operation, auth)
     }
 
-    func bodyError(_ outcome: BodyOutcome) -> S3Error? {
-        switch outcome.current {
-        case .failed(.sha256Mismatch): .contentSHA256Mismatch
-        case .failed(.md5Mismatch): .badDigest
-        case .failed(.checksumMismatch(let algorithm)):
-            S3Error("BadDigest", "The \(algorithm.sdkName) you specified did not match the calculated checksum.", status: 400)
-        case .failed(.tooShort), .failed(.tooLong): .incompleteBody
-        case .clientAborted: .incompleteBody
-        case .framingFailed(let error): Self.s3Error(for: error)
-        default: nil
-        }
-    }
-
-    /// How S3 answers a broken aws-chunked body.
-    static func s3Error(for error: AWSChunkedError) -> S3Error {
-        switch error {
-        case .chunkSignatureMismatch, .trailerSignatureMismatch, .missingChunkSignature, .missingTrailerSignature:
-            S3Error(
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                status: 403)
-        case .incompleteBody, .decodedLengthMismatch:
-            .incompleteBody
-        case .missingTrailer, .unexpectedTrailer, .duplicateTrailer, .malformedTrailer, .trailerAfterSignature, .trailerSectionTooLong:
-            S3Error("MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.", status: 400)
-        default:
-            .invalidRequest("The aws-chunked request body is malformed: \(error)")
-        }
-    }
-
-    static func backendFailure(_ error: any Error, logger: Logger) -> S3Error {
-        logger.warning("backend failure", metadata: ["error": "\(error)"])
-        return .serviceUnavailable
-    }
-
     private func listBuckets(requestID: String) async throws(S3Error) -> BackendResponse {
         var buckets: [BucketSummary] = []
         for backend in router.backends {
@@ -348,38 +313,5 @@ struct S3Responder: Sendable {
             found = (algorithm, field.value)
         }
         return found
-    }
-
-    /// Never reads a rejected upload to its end (Hummingbird would drain it to keep the
-    /// connection alive): the answer is followed by a FIN, a little of the body is read so the
-    /// client is not reset while it is still sending (a reset would discard the answer before
-    /// it reads it — a "lingering close", as nginx does), then the connection is closed.
-    static func closeAfterRejectedUpload(_ request: Request, channel: any Channel) async {
-        if request.headers[.expect]?.lowercased() == "100-continue" {
-            // No `100 Continue` was sent, so the client holds its body back: nothing to linger for.
-            channel.close(promise: nil)
-            return
-        }
-        try? await channel.close(mode: .output)
-        let deadline = channel.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
-        var drained = 0
-        do {
-            for try await buffer in request.body {
-                drained += buffer.readableBytes
-                if drained > lingeringBytes { break }
-            }
-        } catch {}
-        deadline.cancel()
-        channel.close(promise: nil)
-    }
-
-    /// How much of a rejected upload is read while the answer reaches the client.
-    static let lingeringBytes = 4 * 1024 * 1024
-
-    static func hasUnreadBody(_ request: Request, outcome: BodyOutcome) -> Bool {
-        guard case .unread = outcome.current else { return false }
-        if request.headers[.transferEncoding] != nil { return true }
-        if let length = request.headers[.contentLength].flatMap({ Int64($0) }), length > 0 { return true }
-        return false
     }
 }
