@@ -7,22 +7,18 @@ import Foundation
 import Shared
 
 /// Reads bucket names and creation dates out of a backend's `ListAllMyBucketsResult`.
-final class BucketListParser: NSObject, XMLParserDelegate {
+final class BucketListParser: S3XMLParserDelegate {
     private var buckets: [BucketSummary] = []
-    private var text = ""
     private var name: String?
     private var created: Int64 = 0
 
     static func parse(_ bytes: [UInt8]) -> [BucketSummary] {
         let delegate = BucketListParser()
-        let parser = XMLParser(data: Data(bytes))
-        parser.delegate = delegate
-        parser.shouldResolveExternalEntities = false
-        _ = parser.parse()
+        _ = delegate.parse(bytes)
         return delegate.buckets
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    override func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         text = ""
         if elementName == "Bucket" {
             name = nil
@@ -30,10 +26,7 @@ final class BucketListParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) { text += String(decoding: CDATABlock, as: UTF8.self) }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
         switch elementName {
         case "Name": name = text
         case "CreationDate": created = Self.epoch(text)

@@ -15,13 +15,14 @@ extension FilesystemBackend {
             throw S3Error("NoSuchVersion", "The specified version does not exist.", status: 404, details: [("Key", source.key), ("VersionId", version)])
         }
         let range = operation.name == .uploadPartCopy ? request.headers[HTTPField.Name("x-amz-copy-source-range")!] : nil
-        var content = try await store.getObject(bucket: source.bucket, key: source.key)
+        let content = try await store.getObject(bucket: source.bucket, key: source.key)
+        var sourceBody = content.body
         if let range {
             // Stricter than GET's Range: exactly `bytes=first-last` inside the object, as S3 requires.
             guard let (first, last) = Self.copySourceRange(range), last < content.info.size else {
                 throw S3Error.invalidArgument("Range specified is not valid for source object", name: "x-amz-copy-source-range", value: range)
             }
-            content = try await store.getObject(bucket: source.bucket, key: source.key, range: "bytes=\(first)-\(last)")
+            sourceBody = content.body.slice(first: first, last: last)
         }
         try Self.checkCopySourceConditions(request.headers, source: content.info)
 
@@ -29,7 +30,7 @@ extension FilesystemBackend {
             let partNumber = try Self.integer(request.target.parameter("partNumber"), name: "partNumber", default: 0)
             let etag = try await store.uploadPart(
                 bucket: bucket, key: key, uploadId: request.target.parameter("uploadId") ?? "", partNumber: partNumber,
-                body: content.body, expectedSize: content.body.count)
+                body: sourceBody, expectedSize: sourceBody.count)
             return .xml(Self.copyResult("CopyPartResult", etag: etag, lastModified: Date()))
         }
         let directive = request.headers[HTTPField.Name("x-amz-metadata-directive")!]?.uppercased() ?? "COPY"
@@ -41,7 +42,7 @@ extension FilesystemBackend {
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
         let metadata = directive == "REPLACE" ? ObjectMetadata(headers: Self.headerPairs(request.headers)) : content.info.metadata
-        let info = try await store.putObject(bucket: bucket, key: key, metadata: metadata, body: content.body, expectedSize: content.body.count)
+        let info = try await store.putObject(bucket: bucket, key: key, metadata: metadata, body: sourceBody, expectedSize: sourceBody.count)
         return .xml(Self.copyResult("CopyObjectResult", etag: info.etag, lastModified: info.lastModified))
     }
 

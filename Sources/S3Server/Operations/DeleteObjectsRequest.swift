@@ -39,14 +39,8 @@ struct DeleteObjectsRequest: Sendable, Equatable {
 
     init(parsing bytes: [UInt8]) throws(S3Error) {
         guard bytes.count <= Self.maximumSize else { throw .xmlTooLarge(maximum: Self.maximumSize) }
-        guard !XMLBodyGuard.refuses(bytes) else {
-            throw .malformedXML
-        }
         let delegate = DeleteObjectsParserDelegate()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        let parsed = parser.parse()
+        let parsed = delegate.parse(bytes)
         if let unsupported = delegate.unsupported { throw .notImplemented("DeleteObjects with a per-object \(unsupported)") }
         // FoundationXML reports success for a document cut short, hence `closedRoot`.
         guard parsed, !delegate.failed, delegate.sawRoot, delegate.closedRoot, !delegate.objects.isEmpty,
@@ -70,7 +64,7 @@ struct DeleteObjectsRequest: Sendable, Equatable {
 }
 
 /// Collects `Object` elements; any structural surprise sets `failed`.
-private final class DeleteObjectsParserDelegate: NSObject, XMLParserDelegate {
+private final class DeleteObjectsParserDelegate: S3XMLParserDelegate {
     var objects: [DeleteObjectsRequest.Object] = []
     var quiet = false
     var failed = false
@@ -78,16 +72,12 @@ private final class DeleteObjectsParserDelegate: NSObject, XMLParserDelegate {
     var closedRoot = false
     var unsupported: String?
     private var path: [String] = []
-    private var text = ""
     private var key: String?
     private var versionID: String?
     private var sawQuiet = false
 
-    private static func localName(_ name: String) -> String {
-        name.split(separator: ":").last.map(String.init) ?? name
-    }
 
-    func parser(
+    override func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
         attributes attributeDict: [String: String] = [:]
     ) {
@@ -107,16 +97,7 @@ private final class DeleteObjectsParserDelegate: NSObject, XMLParserDelegate {
         text = ""
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
-    }
-
-    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        text += String(decoding: CDATABlock, as: UTF8.self)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         let name = Self.localName(elementName)
         switch (path.count, name) {
         case (3, "Key"):

@@ -57,17 +57,13 @@ struct DeleteObjectsResult: Sendable, Equatable {
     /// Parses a backend's `DeleteResult`. Unknown elements are skipped (backends add their own);
     /// a missing root or an entry without a key is `nil`.
     init?(parsing bytes: [UInt8]) {
-        guard !XMLBodyGuard.refuses(bytes) else { return nil }
         let delegate = DeleteResultParserDelegate()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        guard parser.parse(), !delegate.failed, delegate.sawRoot, delegate.closedRoot else { return nil }
+        guard delegate.parse(bytes), !delegate.failed, delegate.sawRoot, delegate.closedRoot else { return nil }
         self.entries = delegate.entries
     }
 }
 
-private final class DeleteResultParserDelegate: NSObject, XMLParserDelegate {
+private final class DeleteResultParserDelegate: S3XMLParserDelegate {
     var entries: [DeleteObjectsResult.Entry] = []
     var failed = false
     var sawRoot = false
@@ -75,13 +71,9 @@ private final class DeleteResultParserDelegate: NSObject, XMLParserDelegate {
     private var depth = 0
     private var entryKind: String?
     private var fields: [String: String] = [:]
-    private var text = ""
 
-    private static func localName(_ name: String) -> String {
-        name.split(separator: ":").last.map(String.init) ?? name
-    }
 
-    func parser(
+    override func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
         attributes attributeDict: [String: String] = [:]
     ) {
@@ -96,16 +88,7 @@ private final class DeleteResultParserDelegate: NSObject, XMLParserDelegate {
         text = ""
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
-    }
-
-    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        text += String(decoding: CDATABlock, as: UTF8.self)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         let name = Self.localName(elementName)
         depth -= 1
         if depth == 0 {

@@ -19,12 +19,8 @@ struct TaggingDocument: Sendable, Equatable {
 
     init(parsing bytes: [UInt8]) throws(S3Error) {
         guard bytes.count <= Self.maximumSize else { throw .xmlTooLarge(maximum: Self.maximumSize) }
-        guard !XMLBodyGuard.refuses(bytes) else { throw .malformedXML }
         let delegate = TaggingParserDelegate()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
-        guard parser.parse(), !delegate.failed, delegate.closedRoot else { throw .malformedXML }
+        guard delegate.parse(bytes), !delegate.failed, delegate.closedRoot else { throw .malformedXML }
         guard delegate.tags.count <= 10 else { throw S3Error("BadRequest", "Object tags cannot be greater than 10", status: 400) }
         var seen = Set<String>()
         for tag in delegate.tags {
@@ -54,20 +50,16 @@ struct TaggingDocument: Sendable, Equatable {
     }
 }
 
-private final class TaggingParserDelegate: NSObject, XMLParserDelegate {
+private final class TaggingParserDelegate: S3XMLParserDelegate {
     var tags: [(key: String, value: String)] = []
     var failed = false
     var closedRoot = false
     private var path: [String] = []
-    private var text = ""
     private var key: String?
     private var value: String?
 
-    private static func localName(_ name: String) -> String {
-        name.split(separator: ":").last.map(String.init) ?? name
-    }
 
-    func parser(
+    override func parser(
         _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
         attributes attributeDict: [String: String] = [:]
     ) {
@@ -88,16 +80,7 @@ private final class TaggingParserDelegate: NSObject, XMLParserDelegate {
         text = ""
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
-    }
-
-    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        text += String(decoding: CDATABlock, as: UTF8.self)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         let name = Self.localName(elementName)
         switch (path.count, name) {
         case (4, "Key"):

@@ -11,18 +11,7 @@ extension S3Responder {
         _ request: BackendRequest, bucket: String, body: BackendRequestBody, outcome: BodyOutcome, backend: any S3Backend,
         auth: AuthenticatedRequest, facts: S3Authorizer.RequestFacts, logger: Logger
     ) async throws(S3Error) -> BackendResponse {
-        var bytes: [UInt8] = []
-        do {
-            for try await buffer in body {
-                guard bytes.count + buffer.readableBytes <= DeleteObjectsRequest.maximumSize else {
-                    throw S3Error.xmlTooLarge(maximum: DeleteObjectsRequest.maximumSize)
-                }
-                bytes += buffer.readableBytesView
-            }
-        } catch {
-            throw bodyError(outcome) ?? (error as? S3Error) ?? .incompleteBody
-        }
-        if let error = bodyError(outcome) { throw error }
+        let bytes = try await collectVerifiedBody(body, outcome: outcome, limit: DeleteObjectsRequest.maximumSize)
         let parsed = try DeleteObjectsRequest(parsing: bytes)
 
         let bypassGovernance = request.headers[HTTPField.Name("x-amz-bypass-governance-retention")!] != nil

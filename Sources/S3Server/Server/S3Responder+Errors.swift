@@ -6,6 +6,22 @@ import Shared
 
 /// How body, framing and backend failures are answered in S3's terms.
 extension S3Responder {
+    /// Reads a small request body whole (an XML document the request is authorised on), once it
+    /// verified; over `limit` bytes is the XML size error, a failed check the body's own error.
+    func collectVerifiedBody(_ body: BackendRequestBody, outcome: BodyOutcome, limit: Int) async throws(S3Error) -> [UInt8] {
+        var bytes: [UInt8] = []
+        do {
+            for try await buffer in body {
+                guard bytes.count + buffer.readableBytes <= limit else { throw S3Error.xmlTooLarge(maximum: limit) }
+                bytes += buffer.readableBytesView
+            }
+        } catch {
+            throw bodyError(outcome) ?? (error as? S3Error) ?? .incompleteBody
+        }
+        if let error = bodyError(outcome) { throw error }
+        return bytes
+    }
+
     func bodyError(_ outcome: BodyOutcome) -> S3Error? {
         switch outcome.current {
         case .failed(.sha256Mismatch): .contentSHA256Mismatch

@@ -16,18 +16,7 @@ extension S3Responder {
         facts: S3Authorizer.RequestFacts, logger: Logger
     ) async throws(S3Error) -> (BackendRequest, BackendRequestBody) {
         let operation = request.operation
-        var bytes: [UInt8] = []
-        do {
-            for try await buffer in body {
-                guard bytes.count + buffer.readableBytes <= TaggingDocument.maximumSize else {
-                    throw S3Error.xmlTooLarge(maximum: TaggingDocument.maximumSize)
-                }
-                bytes += buffer.readableBytesView
-            }
-        } catch {
-            throw bodyError(outcome) ?? (error as? S3Error) ?? .incompleteBody
-        }
-        if let error = bodyError(outcome) { throw error }
+        let bytes = try await collectVerifiedBody(body, outcome: outcome, limit: TaggingDocument.maximumSize)
         let tagging = try TaggingDocument(parsing: bytes)
         // The tags set are the body's alone: an `x-amz-tagging` header on this request sets nothing.
         let conditions = operation.conditionValues.filter { !$0.key.hasPrefix("s3:RequestObjectTag") }

@@ -32,15 +32,9 @@ struct CompleteMultipartUploadRequest: Sendable, Equatable {
         guard bytes.count <= maximumSize else {
             throw .invalidRequest("The XML you provided was larger than the maximum of \(maximumSize) bytes")
         }
-        guard !XMLBodyGuard.refuses(bytes) else {
-            throw .malformedXML
-        }
         let delegate = CompleteMultipartUploadParserDelegate()
-        let parser = XMLParser(data: Data(bytes))
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = delegate
         // FoundationXML reports success for a document cut short, hence `closedRoot`.
-        guard parser.parse(), delegate.failed == false, delegate.sawRoot, delegate.closedRoot, !delegate.parts.isEmpty else {
+        guard delegate.parse(bytes), delegate.failed == false, delegate.sawRoot, delegate.closedRoot, !delegate.parts.isEmpty else {
             throw .malformedXML
         }
         self.parts = delegate.parts
@@ -48,21 +42,17 @@ struct CompleteMultipartUploadRequest: Sendable, Equatable {
 }
 
 /// Collects `Part` elements; any structural surprise sets `failed`.
-private final class CompleteMultipartUploadParserDelegate: NSObject, XMLParserDelegate {
+private final class CompleteMultipartUploadParserDelegate: S3XMLParserDelegate {
     var parts: [CompletedPart] = []
     var failed = false
     var sawRoot = false
     var closedRoot = false
     private var path: [String] = []
-    private var text = ""
     private var partNumber: Int?
     private var etag: String?
 
-    private static func localName(_ name: String) -> String {
-        name.split(separator: ":").last.map(String.init) ?? name
-    }
 
-    func parser(
+    override func parser(
         _ parser: XMLParser,
         didStartElement elementName: String,
         namespaceURI: String?,
@@ -80,16 +70,7 @@ private final class CompleteMultipartUploadParserDelegate: NSObject, XMLParserDe
         text = ""
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
-    }
-
-    /// CDATA is text too: a parser that dropped it would decide on other bytes than the backend.
-    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        text += String(decoding: CDATABlock, as: UTF8.self)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+    override func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
         let name = Self.localName(elementName)
         if path.count == 3 && path[1] == "Part" {
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -34,6 +34,11 @@ struct ObjectBody: AsyncSequence, Sendable {
     /// Number of bytes the sequence yields: the response `Content-Length`.
     var count: Int64 { endOffset - startOffset }
 
+    /// Bytes `first...last` of this body (relative to its start), read from the same descriptor.
+    func slice(first: Int64, last: Int64) -> ObjectBody {
+        ObjectBody(file: file, startOffset: startOffset + first, endOffset: startOffset + last + 1, threadPool: threadPool)
+    }
+
     struct AsyncIterator: AsyncIteratorProtocol {
         fileprivate let file: FSOpenFile
         fileprivate var offset: Int64
