@@ -30,7 +30,7 @@ for _k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy"
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 from oidc_issuer import OIDCIssuer  # noqa: E402
-from portcullis import Deployment, assume  # noqa: E402
+from portcullis import Deployment, assume, empty_and_delete, s3_client  # noqa: E402
 from seaweedfs import SeaweedFS  # noqa: E402
 
 BACKENDS = ["filesystem", "seaweedfs"]
@@ -183,3 +183,17 @@ def big_file(tmp_path_factory):
             remaining -= len(chunk)
     yield path, size, h.hexdigest()
     path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def s3(deployment, creds):
+    """A boto3 S3 client with `creds` on `deployment`."""
+    return s3_client(deployment, creds)
+
+
+@pytest.fixture
+def bucket(s3, bucket_name):
+    """A fresh bucket, emptied and removed after the test."""
+    s3.create_bucket(Bucket=bucket_name)
+    yield bucket_name
+    empty_and_delete(s3, bucket_name)

@@ -512,3 +512,17 @@ def describe(resp: requests.Response) -> str:
     url = re.sub(r"((?:WebIdentityToken|X-Amz-Security-Token|X-Amz-Signature)=)([^&]{24,})", shorten, url)
     body = re.sub(r"(WebIdentityToken=)([^&]{24,})", shorten, body)
     return f"{req.method} {url}" + (f" body: {body}" if body else "")
+
+
+def client_error(ei) -> tuple[int, str]:
+    """(HTTP status, S3/STS error code) of a `pytest.raises(ClientError)` result."""
+    r = ei.value.response
+    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
+
+
+def empty_and_delete(s3, bucket: str) -> None:
+    """Deletes every object of `bucket`, then the bucket."""
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+        for o in page.get("Contents", []):
+            s3.delete_object(Bucket=bucket, Key=o["Key"])
+    s3.delete_bucket(Bucket=bucket)

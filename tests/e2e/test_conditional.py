@@ -9,27 +9,7 @@ import datetime
 import pytest
 from botocore.exceptions import ClientError
 
-from portcullis import s3_client
-
-
-def status_of(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
-
-
-@pytest.fixture
-def s3(deployment, creds):
-    return s3_client(deployment, creds)
-
-
-@pytest.fixture
-def bucket(s3, bucket_name):
-    s3.create_bucket(Bucket=bucket_name)
-    yield bucket_name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-        for o in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket_name, Key=o["Key"])
-    s3.delete_bucket(Bucket=bucket_name)
+from portcullis import client_error
 
 
 def test_conditional_reads(s3, bucket):
@@ -48,7 +28,7 @@ def test_conditional_reads(s3, bucket):
         for call in (s3.get_object, s3.head_object):
             with pytest.raises(ClientError) as ei:
                 call(Bucket=bucket, Key="k", **kwargs)
-            got = status_of(ei)
+            got = client_error(ei)
             assert got[0] == expected[0], (call.__name__, kwargs, got)
             if call is s3.get_object and expected[0] == 412:
                 assert got[1] == "PreconditionFailed"
@@ -60,13 +40,13 @@ def test_conditional_writes_on_the_filesystem_store(deployment, s3, bucket):
     s3.put_object(Bucket=bucket, Key="once", Body=b"first", IfNoneMatch="*")
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfNoneMatch="*")
-    assert status_of(ei) == (412, "PreconditionFailed")
+    assert client_error(ei) == (412, "PreconditionFailed")
     etag = s3.head_object(Bucket=bucket, Key="once")["ETag"]
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfMatch='"stale"')
-    assert status_of(ei) == (412, "PreconditionFailed")
+    assert client_error(ei) == (412, "PreconditionFailed")
     s3.put_object(Bucket=bucket, Key="once", Body=b"second", IfMatch=etag)
     assert s3.get_object(Bucket=bucket, Key="once")["Body"].read() == b"second"
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket=bucket, Key="never", Body=b"x", IfMatch=etag)
-    assert status_of(ei) == (404, "NoSuchKey")
+    assert client_error(ei) == (404, "NoSuchKey")

@@ -9,27 +9,7 @@ import os
 import pytest
 from botocore.exceptions import ClientError
 
-from portcullis import aws_cli, cli_env, s3_client
-
-
-def error_of(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
-
-
-@pytest.fixture
-def s3(deployment, creds):
-    return s3_client(deployment, creds)
-
-
-@pytest.fixture
-def bucket(s3, bucket_name):
-    s3.create_bucket(Bucket=bucket_name)
-    yield bucket_name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-        for o in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket_name, Key=o["Key"])
-    s3.delete_bucket(Bucket=bucket_name)
+from portcullis import aws_cli, cli_env, client_error
 
 
 def test_copy_object_keeps_or_replaces_metadata(s3, bucket):
@@ -52,24 +32,24 @@ def test_copy_object_keeps_or_replaces_metadata(s3, bucket):
 def test_copy_errors(deployment, s3, bucket):
     with pytest.raises(ClientError) as ei:
         s3.copy_object(Bucket=bucket, Key="x", CopySource={"Bucket": bucket, "Key": "missing"})
-    assert error_of(ei) == (404, "NoSuchKey")
+    assert client_error(ei) == (404, "NoSuchKey")
     if deployment.backend != "filesystem":
         return  # the rest is the store's own S3 semantics, checked on ours
     s3.put_object(Bucket=bucket, Key="self", Body=b"v")
     with pytest.raises(ClientError) as ei:
         s3.copy_object(Bucket=bucket, Key="self", CopySource={"Bucket": bucket, "Key": "self"})
-    assert error_of(ei) == (400, "InvalidRequest")
+    assert client_error(ei) == (400, "InvalidRequest")
     s3.copy_object(Bucket=bucket, Key="self", CopySource={"Bucket": bucket, "Key": "self"},
                    MetadataDirective="REPLACE", Metadata={"touched": "yes"})
     assert s3.head_object(Bucket=bucket, Key="self")["Metadata"] == {"touched": "yes"}
     with pytest.raises(ClientError) as ei:
         s3.copy_object(Bucket=bucket, Key="x", CopySource={"Bucket": bucket, "Key": "self"}, CopySourceIfMatch='"0000"')
-    assert error_of(ei) == (412, "PreconditionFailed")
+    assert client_error(ei) == (412, "PreconditionFailed")
     etag = s3.head_object(Bucket=bucket, Key="self")["ETag"]
     s3.copy_object(Bucket=bucket, Key="x", CopySource={"Bucket": bucket, "Key": "self"}, CopySourceIfMatch=etag)
     with pytest.raises(ClientError) as ei:
         s3.copy_object(Bucket=bucket, Key="x", CopySource={"Bucket": bucket, "Key": "self", "VersionId": "v9"})
-    assert error_of(ei) == (404, "NoSuchVersion")
+    assert client_error(ei) == (404, "NoSuchVersion")
 
 
 def test_upload_part_copy_with_ranges(s3, bucket):

@@ -11,27 +11,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from portcullis import ROLE_RW, s3_client, signed_request, sts_client
-
-
-def client_error(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
-
-
-@pytest.fixture
-def s3(deployment, creds):
-    return s3_client(deployment, creds)
-
-
-@pytest.fixture
-def bucket(s3, bucket_name):
-    s3.create_bucket(Bucket=bucket_name)
-    yield bucket_name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-        for o in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket_name, Key=o["Key"])
-    s3.delete_bucket(Bucket=bucket_name)
+from portcullis import ROLE_RW, client_error, s3_client, signed_request, sts_client
 
 
 def keys_in(s3, bucket: str) -> set[str]:

@@ -12,18 +12,13 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from portcullis import ACCOUNT_ID, REGION, ROLE_RW, assume, aws_cli, cli_env
+from portcullis import ACCOUNT_ID, REGION, assume, aws_cli, cli_env, client_error
 
 
 def sts_with(dep, creds: dict):
     return boto3.client("sts", endpoint_url=dep.sts_url, region_name=REGION,
                         aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                         aws_session_token=creds.get("SessionToken"), config=Config(retries={"max_attempts": 1}))
-
-
-def error_of(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
 
 
 @pytest.fixture(scope="module")
@@ -62,13 +57,13 @@ def test_unsigned_request_is_missing_authentication_token(fs_deployment):
                           config=Config(signature_version=botocore.UNSIGNED, retries={"max_attempts": 1}))
     with pytest.raises(ClientError) as ei:
         client.get_caller_identity()
-    assert error_of(ei) == (403, "MissingAuthenticationToken")
+    assert client_error(ei) == (403, "MissingAuthenticationToken")
 
 
 def test_wrong_secret_is_signature_does_not_match(fs_deployment, creds):
     with pytest.raises(ClientError) as ei:
         sts_with(fs_deployment, dict(creds, SecretAccessKey="x" * 40)).get_caller_identity()
-    assert error_of(ei) == (403, "SignatureDoesNotMatch")
+    assert client_error(ei) == (403, "SignatureDoesNotMatch")
 
 
 @pytest.mark.parametrize("change", ["tampered", "missing"])
@@ -80,7 +75,7 @@ def test_bad_session_token_is_invalid_client_token(fs_deployment, creds, change)
         bad.pop("SessionToken")
     with pytest.raises(ClientError) as ei:
         sts_with(fs_deployment, bad).get_caller_identity()
-    assert error_of(ei) == (403, "InvalidClientTokenId")
+    assert client_error(ei) == (403, "InvalidClientTokenId")
 
 
 def test_expired_session_is_expired_token(fs_deployment):
@@ -88,4 +83,4 @@ def test_expired_session_is_expired_token(fs_deployment):
     expired = fs_deployment.mint_session(iat=now - 7200, exp=now - 3600)
     with pytest.raises(ClientError) as ei:
         sts_with(fs_deployment, expired).get_caller_identity()
-    assert error_of(ei) == (400, "ExpiredToken")
+    assert client_error(ei) == (400, "ExpiredToken")

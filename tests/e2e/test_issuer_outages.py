@@ -11,7 +11,7 @@ import requests
 from botocore.exceptions import ClientError
 
 from oidc_issuer import OIDCIssuer
-from portcullis import Deployment, assume
+from portcullis import Deployment, assume, client_error
 
 
 class UnreadyDeployment(Deployment):
@@ -21,11 +21,6 @@ class UnreadyDeployment(Deployment):
         if url == f"{self.sts_url}/readyz":
             url = f"{self.sts_url}/healthz"
         super()._wait_ready(server, url, deadline)
-
-
-def error_of(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def test_provider_unreachable_from_the_start(tmp_path, own_issuer, mode):
         assert json.loads(ready.text)["checks"]["oidc:test"] is False
         with pytest.raises(ClientError) as ei:
             assume(dep, own_issuer.mint(sub="nobody-home"))
-        assert error_of(ei) == (400, "IDPCommunicationError")
+        assert client_error(ei) == (400, "IDPCommunicationError")
         assert requests.get(f"{dep.sts_url}/healthz", timeout=10).status_code == 200
     finally:
         dep.stop()

@@ -8,12 +8,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from portcullis import ACCOUNT_ID, POLICY_READ_ONLY, ROLE_RW, s3_client, sts_client
-
-
-def error_of(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
+from portcullis import ACCOUNT_ID, POLICY_READ_ONLY, ROLE_RW, client_error, empty_and_delete, s3_client, sts_client
 
 
 def assume(dep, issuer, **kw):
@@ -27,10 +22,7 @@ def bucket(deployment, creds, bucket_name):
     s3.create_bucket(Bucket=bucket_name)
     s3.put_object(Bucket=bucket_name, Key="k", Body=b"v")
     yield bucket_name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-        for o in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket_name, Key=o["Key"])
-    s3.delete_bucket(Bucket=bucket_name)
+    empty_and_delete(s3, bucket_name)
 
 
 def test_a_managed_policy_narrows_the_session(deployment, issuer, bucket):
@@ -41,7 +33,7 @@ def test_a_managed_policy_narrows_the_session(deployment, issuer, bucket):
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["k"]
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket=bucket, Key="k2", Body=b"v")
-    assert error_of(ei) == (403, "AccessDenied")
+    assert client_error(ei) == (403, "AccessDenied")
 
 
 def test_inline_and_managed_policies_combine(deployment, issuer, bucket):
@@ -55,20 +47,20 @@ def test_inline_and_managed_policies_combine(deployment, issuer, bucket):
     assert s3.get_object(Bucket=bucket, Key="uploads/x")["Body"].read() == b"x"
     with pytest.raises(ClientError) as ei:
         s3.get_object(Bucket=bucket, Key="k")
-    assert error_of(ei) == (403, "AccessDenied")
+    assert client_error(ei) == (403, "AccessDenied")
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket=bucket, Key="elsewhere", Body=b"x")
-    assert error_of(ei) == (403, "AccessDenied")
+    assert client_error(ei) == (403, "AccessDenied")
 
 
 def test_an_unknown_managed_policy_is_refused(fs_deployment, issuer):
     with pytest.raises(ClientError) as ei:
         assume(fs_deployment, issuer, PolicyArns=[{"arn": f"arn:aws:iam::{ACCOUNT_ID}:policy/nope"}])
-    assert error_of(ei) == (400, "MalformedPolicyDocument")
+    assert client_error(ei) == (400, "MalformedPolicyDocument")
 
 
 def test_too_many_policy_arns(fs_deployment, issuer):
     with pytest.raises(ClientError) as ei:
         assume(fs_deployment, issuer, PolicyArns=[{"arn": POLICY_READ_ONLY}] * 11)
-    assert error_of(ei) == (400, "ValidationError")
+    assert client_error(ei) == (400, "ValidationError")
     assert "less than or equal to 10" in ei.value.response["Error"]["Message"]

@@ -10,7 +10,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from portcullis import ROLE_RW, aws_cli, cli_env, s3_client, sts_client
+from portcullis import ROLE_RW, aws_cli, cli_env, client_error, empty_and_delete, s3_client, sts_client
 
 HOME_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Sid": "ListOwnHome", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::{bucket}",
@@ -18,11 +18,6 @@ HOME_POLICY = {"Version": "2012-10-17", "Statement": [
     {"Sid": "OwnObjects", "Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
      "Resource": "arn:aws:s3:::{bucket}/home/${jwt:preferred_username}/*"},
 ]}
-
-
-def client_error(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
 
 
 @pytest.fixture
@@ -36,10 +31,7 @@ def bucket(admin, bucket_name):
     for key in ("home/alice/a.txt", "home/bob/b.txt"):
         admin.put_object(Bucket=bucket_name, Key=key, Body=key.encode())
     yield bucket_name
-    for page in admin.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-        for o in page.get("Contents", []):
-            admin.delete_object(Bucket=bucket_name, Key=o["Key"])
-    admin.delete_bucket(Bucket=bucket_name)
+    empty_and_delete(admin, bucket_name)
 
 
 @pytest.fixture

@@ -16,13 +16,8 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from portcullis import (ROLE_RW, assume, aws_cli, cli_env, s3_client, sha256_file, signed_request, sts_client,
-                        xml_error)
-
-
-def client_error(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
+from portcullis import (ROLE_RW, assume, aws_cli, cli_env, client_error, empty_and_delete, s3_client, sha256_file,
+                        signed_request, sts_client, xml_error)
 
 
 def write_random(path, size: int) -> str:
@@ -88,10 +83,7 @@ def bucket(s3, bucket_name):
     s3.create_bucket(Bucket=bucket_name)
     yield bucket_name
     try:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-            for o in page.get("Contents", []):
-                s3.delete_object(Bucket=bucket_name, Key=o["Key"])
-        s3.delete_bucket(Bucket=bucket_name)
+        empty_and_delete(s3, bucket_name)
     except ClientError:
         pass
 

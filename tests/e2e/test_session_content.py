@@ -10,15 +10,10 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from portcullis import ROLE_ALICE, ROLE_RW, s3_client, sts_client
+from portcullis import ROLE_ALICE, ROLE_RW, client_error, s3_client, sts_client
 
 TAGS = {"https://aws.amazon.com/tags": {"principal_tags": {"team": ["blue"]}, "transitive_tag_keys": ["team"]}}
 SOURCE = {"https://aws.amazon.com/source_identity": "alice-laptop"}
-
-
-def error_of(ei) -> tuple[int, str]:
-    r = ei.value.response
-    return r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]
 
 
 def assume(dep, issuer, role=ROLE_RW, sub="tagged", claims=None, policy=None):
@@ -44,14 +39,14 @@ def test_tags_and_source_identity_reach_s3_conditions(fs_deployment, issuer, buc
                    policy=policy)
     with pytest.raises(ClientError) as ei:
         s3_client(dep, other["Credentials"]).create_bucket(Bucket=bucket_name)
-    assert error_of(ei) == (403, "AccessDenied")
+    assert client_error(ei) == (403, "AccessDenied")
 
 
 @pytest.mark.parametrize("claims", [TAGS, SOURCE], ids=["tags", "source-identity"])
 def test_trust_policy_must_allow_setting_them(fs_deployment, issuer, claims):
     with pytest.raises(ClientError) as ei:
         assume(fs_deployment, issuer, role=ROLE_ALICE, sub="alice", claims=claims)
-    assert error_of(ei) == (403, "AccessDenied")
+    assert client_error(ei) == (403, "AccessDenied")
     # Without the claims the same role is fine.
     assert assume(fs_deployment, issuer, role=ROLE_ALICE, sub="alice")["Credentials"]["AccessKeyId"].startswith("ASIA")
 
@@ -60,4 +55,4 @@ def test_trust_policy_must_allow_setting_them(fs_deployment, issuer, claims):
 def test_invalid_source_identity(fs_deployment, issuer, value):
     with pytest.raises(ClientError) as ei:
         assume(fs_deployment, issuer, claims={"https://aws.amazon.com/source_identity": value})
-    assert error_of(ei) == (400, "InvalidIdentityToken")
+    assert client_error(ei) == (400, "InvalidIdentityToken")

@@ -20,7 +20,6 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from portcullis import s3_client
 
 EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
@@ -100,21 +99,6 @@ def streaming_put(url: str, creds: dict, payload: bytes, *, trailer: bool, chunk
         return requests.put(url, data=iter([body[i:i + 10000] for i in range(0, len(body), 10000)]), headers=headers,
                             timeout=60)
     return requests.put(url, data=body, headers=headers, timeout=60)
-
-
-@pytest.fixture
-def s3(deployment, creds):
-    return s3_client(deployment, creds)
-
-
-@pytest.fixture
-def bucket(s3, bucket_name):
-    s3.create_bucket(Bucket=bucket_name)
-    yield bucket_name
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket_name):
-        for o in page.get("Contents", []):
-            s3.delete_object(Bucket=bucket_name, Key=o["Key"])
-    s3.delete_bucket(Bucket=bucket_name)
 
 
 def assert_absent(s3, bucket: str, key: str) -> None:
