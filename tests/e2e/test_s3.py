@@ -73,11 +73,8 @@ def test_aws_cli_s3_roundtrip(deployment, creds, bucket_name, tmp_path):
 
 # -- boto3 ------------------------------------------------------------------------------------------
 
-@pytest.fixture
-def s3(deployment, creds):
-    return s3_client(deployment, creds)
-
-
+# `s3` (a client for ROLE_RW) comes from conftest.py; this `bucket` also tolerates tests that
+# remove their bucket themselves.
 @pytest.fixture
 def bucket(s3, bucket_name):
     s3.create_bucket(Bucket=bucket_name)
