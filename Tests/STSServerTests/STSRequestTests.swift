@@ -117,17 +117,59 @@ import Testing
         #expect(OIDCProviderID.from(issuer: "http://127.0.0.1:8090/dev-issuer/") == "127.0.0.1:8090/dev-issuer")
     }
 
-    @Test func sessionTagsAcceptAWSAndCephShapes() {
+    @Test func sessionTagsAcceptAWSAndCephShapes() throws {
         let aws: JSONValue = .object([
             "principal_tags": .object(["team": .array([.string("data")]), "cost": .array([.string("42")])]),
             "transitive_tag_keys": .array([.string("team")]),
         ])
-        let parsed = SessionTagsClaim.parse(aws)
+        let parsed = try SessionTagsClaim.parse(aws)
         #expect(parsed?.tags == ["team": "data", "cost": "42"])
         #expect(parsed?.transitiveKeys == ["team"])
         let ceph: JSONValue = .array([.object(["principal_tags": .object(["dept": .array([.string("eng"), .string("mkt")])])])])
-        #expect(SessionTagsClaim.parse(ceph)?.tags == ["dept": "eng"])
-        #expect(SessionTagsClaim.parse(nil) == nil)
+        #expect(try SessionTagsClaim.parse(ceph)?.tags == ["dept": "eng"])
+        #expect(try SessionTagsClaim.parse(nil) == nil)
+        #expect(try SessionTagsClaim.parse(.object(["principal_tags": .object([:])]))?.tags == [:])
+    }
+
+    /// Tag sets AWS refuses are refused, never trimmed: (claim, expected code, message fragment).
+    @Test(arguments: [
+        (JSONValue.string("team=a"), "InvalidIdentityToken", "malformed"),
+        (.object(["tags": .object([:])]), "InvalidIdentityToken", "malformed"),
+        (.array([]), "InvalidIdentityToken", "malformed"),
+        (.array([.object(["principal_tags": .object([:])]), .object(["principal_tags": .object([:])])]), "InvalidIdentityToken", "malformed"),
+        (.object(["principal_tags": .object(["team": .array([])])]), "InvalidIdentityToken", "malformed"),
+        (.object(["principal_tags": .object(["team": .object([:])])]), "InvalidIdentityToken", "malformed"),
+        (.object(["principal_tags": .object(["team": .string("a")]), "transitive_tag_keys": .string("team")]), "InvalidIdentityToken", "malformed"),
+        (.object(["principal_tags": .object(Dictionary(uniqueKeysWithValues: (0...50).map { ("k\($0)", JSONValue.string("v")) }))]),
+         "ValidationError", "less than or equal to 50"),
+        (.object(["principal_tags": .object([String(repeating: "k", count: 129): .string("v")])]), "ValidationError", "less than or equal to 128"),
+        (.object(["principal_tags": .object(["k": .string(String(repeating: "v", count: 257))])]), "ValidationError", "less than or equal to 256"),
+        (.object(["principal_tags": .object(["": .string("v")])]), "ValidationError", "greater than or equal to 1"),
+        (.object(["principal_tags": .object(["team;drop": .string("v")])]), "ValidationError", "regular expression"),
+        (.object(["principal_tags": .object(["team": .string("a\u{0}b")])]), "ValidationError", "regular expression"),
+        (.object(["principal_tags": .object(["aws:team": .string("v")])]), "ValidationError", "reserved"),
+        (.object(["principal_tags": .object(["team": .string("a"), "Team": .string("b")])]), "ValidationError", "case insensitive"),
+        (.object(["principal_tags": .object(["team": .string("a")]), "transitive_tag_keys": .array([.string("cost")])]), "ValidationError", "not one of the session tags"),
+    ])
+    func sessionTagsOverAWSLimitsAreRefused(claim: JSONValue, code: String, fragment: String) {
+        do {
+            _ = try SessionTagsClaim.parse(claim)
+            Issue.record("accepted \(claim)")
+        } catch {
+            #expect(error.code == code)
+            #expect(error.message.contains(fragment), "\(error.message)")
+        }
+    }
+
+    @Test func sessionTagsAtTheLimitsAreAccepted() throws {
+        var tags: [String: JSONValue] = [:]
+        for i in 0..<50 { tags["k\(i)"] = .array([.string("v")]) }
+        #expect(try SessionTagsClaim.parse(.object(["principal_tags": .object(tags)]))?.tags.count == 50)
+        let long: JSONValue = .object(["principal_tags": .object([
+            String(repeating: "k", count: 128): .string(String(repeating: "v", count: 256)),
+            "Unicode Straße 7 @ 1:2/3=4+5-6_.": .string(""),
+        ])])
+        #expect(try SessionTagsClaim.parse(long)?.tags.count == 2)
     }
 
     @Test func frozenClaimsAreBounded() {
@@ -141,13 +183,20 @@ import Testing
         #expect(frozen.count <= 50)
     }
 
-    @Test func claimsAndTagsDifferingOnlyInCaseAreDropped() {
+    @Test func claimsDifferingOnlyInCaseAreDropped() {
         let frozen = FrozenClaims.freeze(["sub": .string("alice"), "Sub": .string("admin"), "email": .string("a@b")])
         #expect(frozen["sub"] == nil)
         #expect(frozen["Sub"] == nil)
         #expect(frozen["email"] == ["a@b"])
-        let tags = SessionTagsClaim.parse(.object(["principal_tags": .object(["team": .string("a"), "Team": .string("b"), "x": .string("y")])]))
-        #expect(tags?.tags == ["x": "y"])
+    }
+
+    @Test func frozenClaimsFollowTheProvidersSelection() {
+        let claims: [String: JSONValue] = [
+            "email": .string("a@b"), "groups": .array([.string("x")]), "name": .string("Alice"), "exp": .number(1),
+        ]
+        #expect(FrozenClaims.freeze(claims, selecting: ["groups", "exp", "missing"]) == ["groups": ["x"]])
+        #expect(FrozenClaims.freeze(claims, selecting: []) == [:])
+        #expect(FrozenClaims.freeze(claims).keys.sorted() == ["email", "groups", "name"])
     }
 
     @Test func frozenClaimsStayWithinTheirByteBudget() {

@@ -86,6 +86,17 @@ class OIDCIssuer:
         ec_jwk.update({"kid": self.EC_KID, "alg": "ES256", "use": "sig"})
         return {"keys": [rsa_jwk, ec_jwk]}
 
+    def rotate_rsa_key(self, kid: str) -> rsa.RSAPrivateKey:
+        """Replace the RSA signing key with a fresh one published under `kid`, as an IdP rotating
+        its keys does; the old key is no longer published. Returns the retired key."""
+        retired = self.rsa_key
+        self.rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.RSA_KID = kid
+        return retired
+
+    def jwks_fetches(self) -> int:
+        return self.requests.count("/jwks.json")
+
     # -- minting ----------------------------------------------------------------------------
 
     def mint(

@@ -423,6 +423,13 @@ def sts_client(dep: Deployment):
                         config=Config(signature_version=botocore.UNSIGNED, retries={"max_attempts": 1}))
 
 
+def sts_with(dep: Deployment, creds: dict[str, str]):
+    """An STS client signing with temporary credentials (GetCallerIdentity)."""
+    return boto3.client("sts", endpoint_url=dep.sts_url, region_name=REGION,
+                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds.get("SessionToken"), config=Config(retries={"max_attempts": 1}))
+
+
 def assume(dep: Deployment, token: str, role: str = ROLE_RW, session: str = "e2e",
            duration: int | None = None) -> dict[str, Any]:
     """AssumeRoleWithWebIdentity through boto3; returns the whole parsed response."""

@@ -12,13 +12,7 @@ import requests
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from portcullis import ACCOUNT_ID, REGION, assume, aws_cli, cli_env, client_error
-
-
-def sts_with(dep, creds: dict):
-    return boto3.client("sts", endpoint_url=dep.sts_url, region_name=REGION,
-                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds.get("SessionToken"), config=Config(retries={"max_attempts": 1}))
+from portcullis import ACCOUNT_ID, REGION, assume, aws_cli, cli_env, client_error, sts_with
 
 
 @pytest.fixture(scope="module")

@@ -56,3 +56,35 @@ def test_invalid_source_identity(fs_deployment, issuer, value):
     with pytest.raises(ClientError) as ei:
         assume(fs_deployment, issuer, claims={"https://aws.amazon.com/source_identity": value})
     assert client_error(ei) == (400, "InvalidIdentityToken")
+
+
+def tags_claim(tags: dict, **extra) -> dict:
+    return {"https://aws.amazon.com/tags": {"principal_tags": {k: [v] for k, v in tags.items()}, **extra}}
+
+
+@pytest.mark.parametrize("claims, code, fragment", [
+    (tags_claim({f"k{i}": "v" for i in range(51)}), "ValidationError", "less than or equal to 50"),
+    (tags_claim({"k" * 129: "v"}), "ValidationError", "less than or equal to 128"),
+    (tags_claim({"team": "v" * 257}), "ValidationError", "less than or equal to 256"),
+    (tags_claim({"team;drop": "v"}), "ValidationError", "regular expression"),
+    (tags_claim({"aws:team": "v"}), "ValidationError", "reserved"),
+    (tags_claim({"team": "a", "TEAM": "b"}), "ValidationError", "case insensitive"),
+    (tags_claim({"team": "a"}, transitive_tag_keys=["cost"]), "ValidationError", "not one of the session tags"),
+    ({"https://aws.amazon.com/tags": "team=blue"}, "InvalidIdentityToken", "malformed"),
+    (tags_claim({f"{i:02d}" + "k" * 126: "v" * 256 for i in range(10)}), "PackedPolicyTooLarge", "session tags consumes"),
+], ids=["51-tags", "long-key", "long-value", "bad-character", "aws-prefix", "case-duplicate", "transitive-unknown",
+        "not-an-object", "packed-too-large"])
+def test_session_tags_beyond_aws_limits_are_refused(fs_deployment, issuer, claims, code, fragment):
+    """Tags AWS would refuse are refused with AWS's code, never silently trimmed."""
+    with pytest.raises(ClientError) as ei:
+        assume(fs_deployment, issuer, claims=claims)
+    assert client_error(ei) == (400, code)
+    assert fragment in ei.value.response["Error"]["Message"]
+
+
+def test_session_tags_count_towards_packed_policy_size(fs_deployment, issuer):
+    plain = assume(fs_deployment, issuer)
+    assert "PackedPolicySize" not in plain
+    tagged = assume(fs_deployment, issuer, claims=tags_claim({"team": "blue" * 50, "cost": "4" * 200}))
+    # 4 + 200 + 4 + 200 = 408 bytes of 2048: 19.9%, rounded up.
+    assert tagged["PackedPolicySize"] == 20

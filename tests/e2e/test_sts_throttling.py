@@ -40,3 +40,29 @@ def test_a_burst_is_throttled_then_refills(dep, issuer):
     assert ei.value.response["Error"]["Code"] == "Throttling"
     time.sleep(4.5)  # one token every 4 s
     assume(dep, token)
+
+
+class ProviderThrottledDeployment(Deployment):
+    def config(self) -> dict:
+        cfg = super().config()
+        cfg["sts"]["rateLimits"] = {"perSourceIp": {"requestsPerSecond": 1000, "burst": 1000},
+                                    "perProvider": {"requestsPerSecond": 0.2, "burst": 3}}
+        return cfg
+
+
+def test_per_provider_budget_is_spent_only_by_verified_tokens(tmp_path_factory, issuer):
+    dep = ProviderThrottledDeployment(tmp_path_factory.mktemp("throttle-provider"), issuer).start()
+    try:
+        # Forged tokens naming the issuer fail verification and cost its budget nothing.
+        for i in range(10):
+            with pytest.raises(ClientError) as ei:
+                assume(dep, issuer.tamper(issuer.mint(sub="forger"), sub=f"admin-{i}"))
+            assert ei.value.response["Error"]["Code"] == "InvalidIdentityToken"
+        for _ in range(3):
+            assume(dep, issuer.mint(sub="legit"))
+        with pytest.raises(ClientError) as ei:
+            assume(dep, issuer.mint(sub="legit"))
+        r = ei.value.response
+        assert (r["ResponseMetadata"]["HTTPStatusCode"], r["Error"]["Code"]) == (400, "Throttling")
+    finally:
+        dep.stop()

@@ -16,8 +16,13 @@ struct STSService: Sendable {
     let logger: Logger
     /// Rate limits on AssumeRoleWithWebIdentity; none in unit tests.
     var throttle: STSThrottle? = nil
+    /// Per issuer, the claims frozen into sessions (`providers[].sessionClaims`); an issuer
+    /// without an entry freezes every claim within the bounds.
+    var sessionClaims: [String: Set<String>] = [:]
 
     static let version = "2011-06-15"
+    /// The packed-policy budget, in bytes, shared by `Policy`, `PolicyArns` and session tags.
+    static let packedLimit = 2048
 
     /// Facts about the HTTP request that policies may use.
     struct RequestFacts: Sendable {
@@ -80,10 +85,11 @@ struct STSService: Sendable {
         guard let role = roles.current.role(arn: roleARN) else {
             throw STSError.accessDenied("Not authorized to perform sts:AssumeRoleWithWebIdentity")
         }
-        let tags = SessionTagsClaim.parse(identity.claims["https://aws.amazon.com/tags"])
+        let tags = try SessionTagsClaim.parse(identity.claims[SessionTagsClaim.claimName])
         let sourceIdentity = try Self.sourceIdentity(identity.claims["https://aws.amazon.com/source_identity"])
+        let frozenClaims = FrozenClaims.freeze(identity.claims, selecting: sessionClaims[identity.issuer])
         let trust = TrustPolicyContext.make(
-            identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName,
+            identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName, frozenClaims: frozenClaims,
             tags: tags, sourceIdentity: sourceIdentity, sourceIP: facts.sourceIP, now: facts.now)
         let decision = PolicyEvaluator(rolePolicies: [role.trustPolicy]).evaluate(trust)
         guard decision.isAllowed else {
@@ -108,12 +114,17 @@ struct STSService: Sendable {
         for arn in policyARNs where roles.current.managedPolicy(arn: arn) == nil {
             throw STSError("MalformedPolicyDocument", "Policy \(arn) does not exist or is not attachable.")
         }
-        if sessionPolicyText != nil || !policyARNs.isEmpty {
-            let packed = (sessionPolicyText?.utf8.count ?? 0) + policyARNs.reduce(0) { $0 + $1.utf8.count }
-            guard packed <= 2048 else {
-                throw STSError("PackedPolicyTooLarge", "Packed size of the session policies exceeds the 2048-character limit.")
+        let tagBytes = tags?.packedSize ?? 0
+        if sessionPolicyText != nil || !policyARNs.isEmpty || !(tags?.tags.isEmpty ?? true) {
+            // AWS packs session policies and session tags into one budget and reports the share
+            // used; Portcullis counts their plain bytes against the 2048-byte policy limit.
+            let packed = (sessionPolicyText?.utf8.count ?? 0) + policyARNs.reduce(0) { $0 + $1.utf8.count } + tagBytes
+            let percent = max(1, (packed * 100 + Self.packedLimit - 1) / Self.packedLimit)
+            guard packed <= Self.packedLimit else {
+                let what = tagBytes == packed ? "session tags" : tagBytes == 0 ? "session policies" : "session policies and session tags"
+                throw STSError("PackedPolicyTooLarge", "Packed size of \(what) consumes \(percent)% of allotted space.")
             }
-            packedPolicySize = max(1, packed * 100 / 2048)
+            packedPolicySize = percent
         }
 
         var expiry = facts.now + Int64(duration)
@@ -122,7 +133,7 @@ struct STSService: Sendable {
         let claims = SessionClaims(
             akid: accessKeyID, jti: SessionTokenSigner.newTokenID(), iat: facts.now, exp: expiry, role: roleARN,
             rsn: sessionName, sub: identity.subject, oiss: identity.issuer, oaud: identity.audience,
-            dkid: signer.derivationKeyID, claims: FrozenClaims.freeze(identity.claims), tags: tags?.tags ?? [:],
+            dkid: signer.derivationKeyID, claims: frozenClaims, tags: tags?.tags ?? [:],
             pol: sessionPolicyText, parns: policyARNs.isEmpty ? nil : policyARNs, srcid: sourceIdentity)
         let issued: (token: String, secretAccessKey: String)
         do {

@@ -7,7 +7,7 @@ import Shared
 enum TrustPolicyContext {
     static func make(
         identity: VerifiedIdentityToken, roleARN: String, accountID: String, sessionName: String,
-        tags: SessionTagsClaim?, sourceIdentity: String? = nil, sourceIP: String?, now: Int64
+        frozenClaims: [String: [String]], tags: SessionTagsClaim?, sourceIdentity: String? = nil, sourceIP: String?, now: Int64
     ) -> AuthorizationContext {
         let provider = OIDCProviderID.from(issuer: identity.issuer)
         var values: [String: [String]] = [
@@ -24,7 +24,7 @@ enum TrustPolicyContext {
             values["\(provider):amr"] = amr.arrayValue?.compactMap(\.scalarText) ?? amr.scalarText.map { [$0] } ?? []
         }
         if let sourceIP { values["aws:SourceIp"] = [sourceIP] }
-        for (claim, claimValues) in FrozenClaims.freeze(identity.claims) { values["jwt:\(claim)"] = claimValues }
+        for (claim, claimValues) in frozenClaims { values["jwt:\(claim)"] = claimValues }
         var requests = [AccessRequest(action: "sts:AssumeRoleWithWebIdentity", resource: roleARN)]
         if let tags, !tags.tags.isEmpty {
             requests.append(AccessRequest(action: "sts:TagSession", resource: roleARN))

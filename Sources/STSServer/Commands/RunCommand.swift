@@ -35,12 +35,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard let listen = ListenAddress(parsing: configuration.sts.listen) else { throw ExitCode(2) }
 
-        let httpClient = HTTPDocumentFetcher.makeHTTPClient()
-        let providers = configuration.providers.map {
-            OIDCProviderConfiguration(
-                name: $0.name, issuer: $0.issuer, audiences: $0.audiences, allowedAlgorithms: $0.algorithms,
-                clockLeewaySeconds: $0.leewaySeconds, maxTokenAgeSeconds: $0.maxTokenAgeSeconds)
+        let providers: [OIDCProviderConfiguration]
+        do {
+            providers = try configuration.oidcProviders(environment: environment)
+        } catch {
+            logger.critical("invalid configuration", metadata: ["error": .string(error.description)])
+            throw ExitCode(2)
         }
+        let httpClient = HTTPDocumentFetcher.makeHTTPClient()
         let identities: OIDCVerifier
         do {
             identities = try OIDCVerifier(providers: providers, httpClient: httpClient, logger: logger)
@@ -54,6 +56,9 @@ struct RunCommand: AsyncParsableCommand {
             capExpiryAtTokenExpiry: configuration.sts.capExpiryAtTokenExpiry, roles: roles, identities: identities,
             signer: signer, sessions: sessions, logger: logger)
         service.throttle = STSThrottle(settings: configuration.sts.rateLimits, providers: configuration.providers)
+        for provider in configuration.providers {
+            if let claims = provider.sessionClaims { service.sessionClaims[provider.issuer] = Set(claims) }
+        }
         let readiness = ReadinessState()
         for provider in providers { readiness.set("oidc:\(provider.name)", ready: false) }
         let router = STSRouter.make(service: service, devIssuer: devIssuer, readiness: readiness, registry: registry, logger: logger)

@@ -91,10 +91,30 @@ struct ConfigurationValidator {
                 throw config.error("\(field).algorithms", "at least one algorithm is required")
             }
             for (i, alg) in provider.algorithms.enumerated() where !ProviderSettings.supportedAlgorithms.contains(alg) {
+                if ProviderSettings.sharedSecretAlgorithms.contains(alg) {
+                    if provider.sharedSecret == nil {
+                        throw config.error("\(field).algorithms[\(i)]", "'\(alg)' is refused unless \(field).sharedSecret is configured")
+                    }
+                    continue
+                }
                 throw config.error(
                     "\(field).algorithms[\(i)]",
-                    "unsupported algorithm '\(alg)'; supported: \(ProviderSettings.supportedAlgorithms.sorted().joined(separator: ", "))"
+                    "unsupported algorithm '\(alg)'; supported: \(ProviderSettings.supportedAlgorithms.sorted().joined(separator: ", ")), and HS256/384/512 with a sharedSecret"
                 )
+            }
+            if provider.sharedSecret != nil && !provider.algorithms.contains(where: ProviderSettings.sharedSecretAlgorithms.contains) {
+                throw config.error("\(field).sharedSecret", "is set but algorithms lists no HS256, HS384 or HS512")
+            }
+            if !(1...3600).contains(provider.keyRefreshCooldownSeconds) {
+                throw config.error("\(field).keyRefreshCooldownSeconds", "must be between 1 and 3600")
+            }
+            if let claims = provider.sessionClaims {
+                if claims.count > ProviderSettings.maximumSessionClaims {
+                    throw config.error("\(field).sessionClaims", "lists \(claims.count) claims; at most \(ProviderSettings.maximumSessionClaims)")
+                }
+                for (i, claim) in claims.enumerated() where claim.isEmpty || claim.utf8.count > 128 {
+                    throw config.error("\(field).sessionClaims[\(i)]", "must be a claim name of 1 to 128 bytes")
+                }
             }
             if !(0...600).contains(provider.leewaySeconds) {
                 throw config.error("\(field).leewaySeconds", "must be between 0 and 600")

@@ -11,25 +11,36 @@ struct OIDCProviderVerifier: Sendable {
     let configuration: OIDCProviderConfiguration
     let allowed: [JWSAlgorithm]
     let cache: JWKSCache
+    let sharedSecret: SharedSecretVerifier?
     let claimValidator: IDTokenClaimValidator
+
+    /// Whether tokens of this provider are verified with published keys, so the keys must load.
+    var needsKeySet: Bool { !allowed.isEmpty }
 
     init(
         configuration: OIDCProviderConfiguration,
-        allowed: [JWSAlgorithm],
+        allowed algorithms: OIDCProviderConfiguration.Algorithms,
         fetcher: any OIDCDocumentFetcher,
         timing: JWKSCache.Timing,
         logger: Logger
     ) {
         self.configuration = configuration
-        self.allowed = allowed
-        self.cache = JWKSCache(configuration: configuration, allowed: allowed, fetcher: fetcher, timing: timing, logger: logger)
+        self.allowed = algorithms.published
+        self.cache = JWKSCache(configuration: configuration, allowed: algorithms.published, fetcher: fetcher, timing: timing, logger: logger)
+        self.sharedSecret = configuration.sharedSecret.map { SharedSecretVerifier(secret: $0, algorithms: algorithms.sharedSecret) }
         self.claimValidator = IDTokenClaimValidator(configuration: configuration)
     }
 
     func verify(_ jws: CompactJWS, now: Date) async throws(OIDCError) -> VerifiedIdentityToken {
-        // 1. The header alg must be on this issuer's allow-list. `none` and HS* never are
-        //    (JWSAlgorithm cannot represent them), which defeats algorithm confusion before any
-        //    key is touched.
+        // HS* only with the secret the operator configured for this issuer; a JWKS key never
+        // verifies an HMAC token (JWSAlgorithm cannot represent one).
+        if let hmac = SharedSecretAlgorithm(rawValue: jws.header.alg) {
+            guard let verifier = await sharedSecret?.verifier(for: hmac) else { throw .unsupportedAlgorithm(jws.header.alg) }
+            return try await verifySignatureAndClaims(jws, with: verifier, now: now)
+        }
+
+        // 1. The header alg must be on this issuer's allow-list. `none` never is, which defeats
+        //    algorithm confusion before any key is touched.
         guard let algorithm = JWSAlgorithm(rawValue: jws.header.alg), allowed.contains(algorithm) else {
             throw .unsupportedAlgorithm(jws.header.alg)
         }
@@ -47,16 +58,18 @@ struct OIDCProviderVerifier: Sendable {
         case .ambiguous: throw .ambiguousKey(kid: jws.header.kid)
         }
 
-        // 3. Signature, by jwt-kit, with a collection that holds only the chosen key and algorithm.
-        //    A bad signature never triggers a key refresh.
+        return try await verifySignatureAndClaims(jws, with: verifier, now: now)
+    }
+
+    /// 3. Signature, by jwt-kit, with a collection that holds only the chosen key and algorithm.
+    ///    A bad signature never triggers a key refresh. 4. Claims.
+    private func verifySignatureAndClaims(_ jws: CompactJWS, with verifier: JWTKeyCollection, now: Date) async throws(OIDCError) -> VerifiedIdentityToken {
         let claims: [String: JSONValue]
         do {
             claims = try await verifier.verify(jws.token, as: RawClaims.self).members
         } catch {
             throw .invalidSignature
         }
-
-        // 4. Claims.
         return try claimValidator.validate(claims: claims, header: jws.header, now: now)
     }
 }

@@ -37,7 +37,7 @@ public struct OIDCVerifier: Sendable {
         fetcher: any OIDCDocumentFetcher,
         logger: Logger = Logger(label: "portcullis.oidc")
     ) throws(OIDCConfigurationError) {
-        try self.init(providers: providers, fetcher: fetcher, timing: JWKSCache.Timing(), logger: logger)
+        try self.init(providers: providers, fetcher: fetcher, timing: nil, logger: logger)
     }
 
     /// Uses an ``HTTPDocumentFetcher`` over `httpClient` (5 s deadline, 1 MiB cap). Build the client
@@ -54,12 +54,12 @@ public struct OIDCVerifier: Sendable {
     init(
         providers: [OIDCProviderConfiguration],
         fetcher: any OIDCDocumentFetcher,
-        timing: JWKSCache.Timing,
+        timing: JWKSCache.Timing?,
         logger: Logger
     ) throws(OIDCConfigurationError) {
         var table: [String: OIDCProviderVerifier] = [:]
         for (index, configuration) in providers.enumerated() {
-            let allowed: [JWSAlgorithm]
+            let allowed: OIDCProviderConfiguration.Algorithms
             do {
                 allowed = try configuration.validate()
             } catch {
@@ -74,7 +74,7 @@ public struct OIDCVerifier: Sendable {
                 configuration: configuration,
                 allowed: allowed,
                 fetcher: fetcher,
-                timing: timing,
+                timing: timing ?? JWKSCache.Timing(cooldown: TimeInterval(configuration.keyRefreshCooldownSeconds)),
                 logger: providerLogger
             )
         }
@@ -105,7 +105,7 @@ public struct OIDCVerifier: Sendable {
     @discardableResult
     public func prefetchKeys(now: Date = Date()) async -> [String: OIDCError] {
         var failures: [String: OIDCError] = [:]
-        for (issuer, provider) in providers {
+        for (issuer, provider) in providers where provider.needsKeySet {
             do {
                 _ = try await provider.cache.keys(now: now)
             } catch {

@@ -40,7 +40,15 @@ import Testing
         ("roles: [{ arn: nope, trustPolicy: t, policies: [p] }]", "etc/test.yaml: roles[0].arn: expected arn:aws:iam::"),
         ("roles: [{ arn: arn:aws:iam::000000000000:role/x, policies: [p] }]", "etc/test.yaml: roles[0].trustPolicy: required but missing"),
         ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [none] }]", "etc/test.yaml: providers[0].algorithms[0]: unsupported algorithm 'none'"),
-        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [HS256] }]", "etc/test.yaml: providers[0].algorithms[0]: unsupported algorithm 'HS256'"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [HS256] }]",
+         "etc/test.yaml: providers[0].algorithms[0]: 'HS256' is refused unless providers[0].sharedSecret is configured"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [none] }]", "etc/test.yaml: providers[0].algorithms[0]: unsupported algorithm 'none'"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], algorithms: [RS256], sharedSecret: { value: s } }]",
+         "etc/test.yaml: providers[0].sharedSecret: is set but algorithms lists no HS256"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], keyRefreshCooldownSeconds: 0 }]",
+         "etc/test.yaml: providers[0].keyRefreshCooldownSeconds: must be between 1 and 3600"),
+        ("providers: [{ name: a, issuer: 'https://a', audiences: [x], sessionClaims: [email, ''] }]",
+         "etc/test.yaml: providers[0].sessionClaims[1]: must be a claim name"),
         ("providers: [{ name: a, issuer: 'https://a', audiences: [] }]", "etc/test.yaml: providers[0].audiences: at least one"),
         ("s3: { listen: 'nope' }", "etc/test.yaml: s3.listen: expected host:port"),
         ("backends: [{ name: b, type: s3 }]", "etc/test.yaml: backends[0].endpoint: required for an s3 backend"),
@@ -74,6 +82,25 @@ import Testing
         #expect(try SecretReference.environment("K").resolve(baseDirectory: ".", environment: ["K": "v"]) == "v")
         #expect(throws: SecretResolutionError.self) { try SecretReference.environment("K").resolve(baseDirectory: ".", environment: [:]) }
         #expect(try SecretReference.value("x").resolve(baseDirectory: ".", environment: [:]) == "x")
+    }
+
+    @Test func providerSharedSecretsAreReadAndNamedWhenMissing() throws {
+        let yaml = Self.valid.replacingOccurrences(
+            of: #"- { name: idp, issuer: "https://idp.example", audiences: [portcullis], algorithms: [RS256, ES256] }"#,
+            with: "- { name: hs, issuer: 'https://hs.example.com', audiences: [x], algorithms: [HS256], sharedSecret: { env: HS_SECRET }, "
+                + "keyRefreshCooldownSeconds: 5, sessionClaims: [email] }")
+        let config = try validate(yaml)
+        let secret = String(repeating: "s", count: 32)
+        let providers = try config.oidcProviders(environment: ["HS_SECRET": secret])
+        #expect(providers[0].sharedSecret == OIDCSharedSecret(Array(secret.utf8)))
+        #expect(providers[0].keyRefreshCooldownSeconds == 5)
+        #expect(config.providers[0].sessionClaims == ["email"])
+        do {
+            _ = try config.oidcProviders(environment: [:])
+            Issue.record("a missing secret was accepted")
+        } catch {
+            #expect(error.description == "etc/test.yaml: providers[0].sharedSecret: environment variable HS_SECRET is not set")
+        }
     }
 
     @Test func relativePathsResolveAgainstTheConfigurationDirectory() {

@@ -150,7 +150,8 @@ struct Fixture {
         audiences: [String] = [Fixture.audience],
         fetcher: FakeFetcher = FakeFetcher(),
         jwksMaxAge: Int? = nil,
-        maxTokenAgeSeconds: Int? = nil
+        maxTokenAgeSeconds: Int? = nil,
+        sharedSecret: [UInt8]? = nil
     ) throws {
         fetcher.serve(
             Self.discoveryURL,
@@ -162,7 +163,8 @@ struct Fixture {
             issuer: Self.issuer,
             audiences: audiences,
             allowedAlgorithms: allowedAlgorithms,
-            maxTokenAgeSeconds: maxTokenAgeSeconds
+            maxTokenAgeSeconds: maxTokenAgeSeconds,
+            sharedSecret: sharedSecret.map(OIDCSharedSecret.init)
         )
         self.fetcher = fetcher
         self.verifier = try OIDCVerifier(providers: [configuration], fetcher: fetcher, logger: quietLogger)

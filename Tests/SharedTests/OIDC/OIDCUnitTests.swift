@@ -9,7 +9,7 @@ import Testing
         let good = OIDCProviderConfiguration(name: "idp", issuer: "https://idp.example.com", audiences: ["a"])
         #expect(good.allowedAlgorithms == ["RS256", "ES256"])
         #expect(good.clockLeewaySeconds == 60)
-        #expect(try good.validate() == [.rs256, .es256])
+        #expect(try good.validate() == .init(published: [.rs256, .es256]))
         #expect(good.discoveryURL == "https://idp.example.com/.well-known/openid-configuration")
         var slash = good
         slash.issuer = "https://idp.example.com/tenant/"
