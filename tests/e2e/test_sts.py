@@ -103,14 +103,30 @@ def test_aws_cli_sts_endpoint_from_environment(fs_deployment, issuer, tmp_path):
     assert out["SubjectFromWebIdentityToken"] == "env-user"
 
 
-def test_aws_cli_error_is_reported(fs_deployment, issuer, tmp_path):
+def _big_tags() -> dict:
+    return {"https://aws.amazon.com/tags": {"principal_tags": {f"{i:02d}" + "k" * 126: ["v" * 256] for i in range(10)}}}
+
+
+@pytest.mark.parametrize("token_kw, extra, code", [
+    ({"aud": "not-our-audience"}, [], "InvalidIdentityToken"),
+    ({"exp": 1_000_000_000, "iat": 999_999_000, "nbf": None}, [], "ExpiredTokenException"),
+    ({}, ["--duration-seconds", "43200"], "ValidationError"),  # over the role's maximum
+    ({}, ["--policy", "{not json"], "MalformedPolicyDocument"),
+    ({"extra_claims": _big_tags()}, [], "PackedPolicyTooLarge"),
+    ({"extra_claims": {"https://aws.amazon.com/tags": {"principal_tags": {f"k{i}": ["v"] for i in range(51)}}}}, [],
+     "ValidationError"),
+    ({}, ["--role-arn", ROLE_MISSING], "AccessDenied"),
+], ids=["audience", "expired", "duration", "policy", "packed-tags", "too-many-tags", "unknown-role"])
+def test_aws_cli_reports_each_sts_error(fs_deployment, issuer, tmp_path, token_kw, extra, code):
+    """aws-cli shows every AssumeRoleWithWebIdentity error by its code (and exits non-zero)."""
     token_file = tmp_path / "token.jwt"
-    token_file.write_text(issuer.mint(aud="not-our-audience"))
+    token_file.write_text(issuer.mint(**token_kw))
+    role = [] if "--role-arn" in extra else ["--role-arn", ROLE_RW]
     p = aws_cli(["sts", "assume-role-with-web-identity", "--endpoint-url", fs_deployment.sts_url,
-                 "--role-arn", ROLE_RW, "--role-session-name", "s1",
-                 "--web-identity-token", f"file://{token_file}"], env=cli_env(), check=False)
+                 *role, "--role-session-name", "s1", "--web-identity-token", f"file://{token_file}", *extra],
+                env=cli_env(), check=False)
     assert p.returncode != 0
-    assert "InvalidIdentityToken" in p.stderr, p.stderr
+    assert f"({code})" in p.stderr, p.stderr
 
 
 # -- raw HTTP: success --------------------------------------------------------------------------------
