@@ -279,3 +279,44 @@ def test_health_ready_metrics(fs_deployment, issuer):
         m = requests.get(base + "/metrics", timeout=10)
         assert m.status_code == 200, f"GET {base}/metrics: {m.status_code} {m.text[:300]}"
         assert "# TYPE" in m.text, m.text[:500]
+
+
+def _b64(data: bytes) -> str:
+    import base64
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _fuzzed_tokens(issuer) -> list[str]:
+    import random
+    rng = random.Random(20261201)
+    good = issuer.mint(sub="fuzz")
+    h, p, s = good.split(".")
+    tokens = [
+        _b64(rng.randbytes(300)),                                              # one segment of noise
+        ".".join(_b64(rng.randbytes(rng.randint(1, 400))) for _ in range(3)),  # three segments of noise
+        _b64(b"{" * 4000) + "." + p + "." + s,                                 # unbalanced header
+        _b64(b'{"alg":' + b"[" * 5000 + b"]" * 5000 + b"}") + "." + p + "." + s,  # deeply nested header
+        h + "." + _b64(b'{"a":' * 3000 + b"1" + b"}" * 3000) + "." + s,       # deeply nested payload
+        _b64(b'{"alg":"RS256","kid":"' + b"k" * 14000 + b'"}') + "." + p + "." + s,  # huge header
+        h + "." + p + "." + s[:-4] + "AAAA",                                  # wrong signature
+        h + "." + p,                                                           # two segments
+        good + ".extra",                                                       # four segments
+    ]
+    for _ in range(20):  # the valid token with random bytes flipped
+        raw = bytearray(good.encode())
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(len(raw))
+            raw[i] = rng.choice([c for c in b"ABCxyz019-_.=+/ " if c != raw[i]])
+        tokens.append(raw.decode())
+    return tokens
+
+
+def test_fuzzed_tokens_always_get_an_sts_error(fs_deployment, issuer):
+    """Random and hostile tokens never crash STSServer or succeed: each gets a 400 STS error."""
+    for token in _fuzzed_tokens(issuer):
+        resp = sts_post(fs_deployment, RoleArn=ROLE_RW, RoleSessionName="fuzz", WebIdentityToken=token)
+        if resp.status_code == 200:
+            pytest.fail(f"fuzzed token accepted: {token[:80]}")
+        err = assert_sts_error(resp, 400, xml_error(resp.content).get("Code"))
+        assert err["Code"] in ("InvalidIdentityToken", "ValidationError", "ExpiredTokenException"), err
+    assert requests.get(f"{fs_deployment.sts_url}/healthz", timeout=5).status_code == 200
