@@ -87,7 +87,8 @@ def env(tmp_path_factory, issuer):
 @pytest.fixture
 def s3(env):
     dep, _, _, creds = env
-    return s3_client(dep, creds, read_timeout=30)
+    # No retries of the client's own: every attempt the backend sees is S3Server's.
+    return s3_client(dep, creds, read_timeout=30, retries={"total_max_attempts": 1})
 
 
 def metric(dep: Deployment, name: str, **labels: str) -> float:
@@ -198,11 +199,13 @@ def test_get_is_retried_after_a_reset(env, s3):
 
 
 def test_upload_whose_body_began_is_not_retried(env, s3):
-    _, _, stub, _ = env
+    dep, _, stub, _ = env
+    before = metric(dep, "portcullis_s3_upstream_retries_total", backend="stub", kind="connection_lost")
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket="flaky-b", Key="put-me", Body=b"p" * 4096)
     assert client_error(ei) == (503, "ServiceUnavailable")
     assert stub.count("PUT", "/flaky-b/put-me") == 1
+    assert metric(dep, "portcullis_s3_upstream_retries_total", backend="stub", kind="connection_lost") == before
 
 
 # -- SeaweedFS killed -------------------------------------------------------------------------------
