@@ -21,6 +21,7 @@ struct S3ProxyBackend: S3Backend {
     let credentials: (accessKeyID: String, secretAccessKey: String)?
     let client: HTTPClient
     let readTimeoutSeconds: Int
+    let retryPolicy: UpstreamRetryPolicy
     let logger: Logger
 
     /// Client headers forwarded to the backend: the S3 request headers of the operations we
@@ -74,14 +75,22 @@ struct S3ProxyBackend: S3Backend {
         self.credentials = credentials
         self.logger = logger
         self.readTimeoutSeconds = settings.readTimeoutSeconds
+        self.retryPolicy = UpstreamRetryPolicy(maxRetries: settings.retries)
         var configuration = HTTPClient.Configuration()
+        // A redirect is the client's to follow (S3's 301 PermanentRedirect names another region).
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
+        // The read timeout runs from the end of the request to the end of the answer, reset by
+        // every byte received: a backend that stops answering cannot hold a client forever.
+        // (AsyncHTTPClient's write timeout would time our own client's pauses, not the backend.)
         configuration.timeout = .init(
             connect: .seconds(Int64(settings.connectTimeoutSeconds)), read: .seconds(Int64(settings.readTimeoutSeconds)))
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnections)
+        // A failed connect fails the request at once (instead of the client re-dialling until
+        // the connect timeout) so that `retryPolicy` alone decides, with its own bounded backoff.
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
@@ -127,16 +136,8 @@ struct S3ProxyBackend: S3Backend {
         // body travels UNSIGNED-PAYLOAD and only our own length check applies.
         let payloadHash = hasBody ? (request.payloadSHA256 ?? "UNSIGNED-PAYLOAD") : SigV4SigningKey.emptyPayloadSHA256
 
-        var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
-        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        if let credentials {
-            let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
-            let signed = signer.sign(
-                method: request.method.rawValue, path: path, query: query, headers: headers, payloadHash: payloadHash,
-                date: AmzDate(epochSeconds: ISO8601.now()))
-            headers += signed.headersToAdd
-        }
-        for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
+        var upstream = UpstreamRequest(
+            method: request.method.rawValue, path: path, query: query, headers: headers, payloadHash: payloadHash)
         if operation.hasRequestBody {
             // Pull the first verified buffer before contacting the backend: a body that fails
             // verification within its first buffer (every small body) never reaches it, and a
@@ -144,12 +145,13 @@ struct S3ProxyBackend: S3Backend {
             // such a request as an empty object).
             var iterator = body.makeAsyncIterator()
             let first = try await iterator.next()
-            outgoing.body = .stream(
-                PrefetchedBody(first: first, rest: PrefetchedBody.IteratorBox(iterator)), length: .known(request.contentLength ?? 0))
+            let box = PrefetchedBody.IteratorBox(iterator)
+            upstream.body = .stream(PrefetchedBody(first: first, rest: box), length: .known(request.contentLength ?? 0))
+            upstream.clientBody = box
         }
 
         // The whole-request deadline is generous; stalled peers are caught by the read timeout.
-        let response = try await client.execute(outgoing, deadline: .now() + .hours(24), logger: logger)
+        let response = try await send(upstream, timeout: .hours(24))
         var responseHeaders = HTTPFields()
         for header in response.headers where !Self.droppedResponseHeaders.contains(header.name.lowercased()) {
             if let name = HTTPField.Name(header.name) { responseHeaders.append(HTTPField(name: name, value: header.value)) }
@@ -158,7 +160,9 @@ struct S3ProxyBackend: S3Backend {
         if request.method == .head {
             return BackendResponse(status: status, headers: responseHeaders)
         }
-        return BackendResponse(status: status, headers: responseHeaders, body: ResponseBody(asyncSequence: response.body))
+        return BackendResponse(
+            status: status, headers: responseHeaders,
+            body: ResponseBody(asyncSequence: UpstreamResponseBody(base: response.body, backend: name, logger: logger)))
     }
 
     func listBuckets() async throws -> [BucketSummary] {
@@ -214,18 +218,19 @@ struct S3ProxyBackend: S3Backend {
     ) async throws -> (status: Int, body: [UInt8]) {
         var headers: [(name: String, value: String)] = [("host", hostHeader)] + extra
         if !body.isEmpty { headers.append(("content-length", String(body.count))) }
-        var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
-        outgoing.method = HTTPMethod(rawValue: method)
-        if let credentials {
-            let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
-            headers += signer.sign(
-                method: method, path: path, query: query, headers: headers,
-                payloadHash: Hex.encode(SHA256.hash(data: body)), date: AmzDate(epochSeconds: ISO8601.now())).headersToAdd
+        // The body is ours and in memory: nothing of a client's is at stake in a retry.
+        let upstream = UpstreamRequest(
+            method: method, path: path, query: query, headers: headers, payloadHash: Hex.encode(SHA256.hash(data: body)),
+            body: body.isEmpty ? nil : .bytes(ByteBuffer(bytes: body)))
+        let response = try await send(upstream, timeout: .seconds(Int64(readTimeoutSeconds)))
+        let collected: ByteBuffer
+        do {
+            collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        } catch {
+            let failure = UpstreamFailure(error)
+            Self.recordFailure(backend: name, failure, phase: "during_answer")
+            throw failure.s3Error
         }
-        for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
-        if !body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await client.execute(outgoing, timeout: .seconds(Int64(readTimeoutSeconds)), logger: logger)
-        let collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return (Int(response.status.code), Array(collected.readableBytesView))
     }
 

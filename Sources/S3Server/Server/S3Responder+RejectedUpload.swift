@@ -9,9 +9,16 @@ extension S3Responder {
     /// connection alive): the answer is followed by a FIN, a little of the body is read so the
     /// client is not reset while it is still sending (a reset would discard the answer before
     /// it reads it — a "lingering close", as nginx does), then the connection is closed.
-    static func closeAfterRejectedUpload(_ request: Request, channel: any Channel) async {
-        if request.headers[.expect]?.lowercased() == "100-continue" {
+    static func closeAfterRejectedUpload(_ request: Request, outcome: BodyOutcome, channel: any Channel) async {
+        if request.headers[.expect]?.lowercased() == "100-continue" && !outcome.began {
             // No `100 Continue` was sent, so the client holds its body back: nothing to linger for.
+            channel.close(promise: nil)
+            return
+        }
+        if outcome.began {
+            // A backend read part of the body and failed: the body cannot be iterated again, so
+            // the answer is followed by a FIN and the connection closed without lingering.
+            try? await channel.close(mode: .output)
             channel.close(promise: nil)
             return
         }

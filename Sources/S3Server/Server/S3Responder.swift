@@ -81,7 +81,7 @@ struct S3Responder: Sendable {
             if unreadBody { headers[.connection] = "close" }
             try? await writer.write(response: HTTPResponse(status: status, headerFields: headers), body: ResponseBody(byteBuffer: body))
             if unreadBody {
-                await Self.closeAfterRejectedUpload(request, channel: channel)
+                await Self.closeAfterRejectedUpload(request, outcome: outcome, channel: channel)
             }
             log.info("request rejected", metadata: ["code": .string(error.code)])
         }

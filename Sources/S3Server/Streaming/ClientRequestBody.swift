@@ -59,7 +59,8 @@ struct ClientRequestBody: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(
+        outcome.markBegan()
+        return AsyncIterator(
             base: base.makeAsyncIterator(),
             decoder: chunked.map { AWSChunkedDecoder(mode: $0.mode, expectedTrailers: $0.expectedTrailers, decodedContentLength: $0.decodedLength) },
             trailers: trailers, outcome: outcome)

@@ -82,6 +82,12 @@ final class BodyOutcome: Sendable {
     }
 
     private let state = NIOLockedValueBox(State.unread)
+    private let iterated = NIOLockedValueBox(false)
+
+    /// Whether the client's body began to be read: Hummingbird's body can be iterated only once,
+    /// so a body a backend began to read cannot be drained by anyone else afterwards.
+    var began: Bool { iterated.withLockedValue { $0 } }
+    func markBegan() { iterated.withLockedValue { $0 = true } }
 
     /// Records what happened; the first failure wins (an outer layer sees the inner one's error).
     func record(_ newState: State) {

@@ -24,10 +24,13 @@ public struct BackendSettings: Sendable, Decodable {
     /// `s3`: seconds to wait for a connection and between bytes of an answer.
     public var connectTimeoutSeconds: Int = 10
     public var readTimeoutSeconds: Int = 120
+    /// `s3`: how often a request that failed before its answer began is sent again (only when
+    /// that cannot change the outcome: see `UpstreamRetryPolicy`).
+    public var retries: Int = 2
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, type, buckets, path, endpoint, region, accessKeyId, secretAccessKey
-        case maxConnections, connectTimeoutSeconds, readTimeoutSeconds
+        case maxConnections, connectTimeoutSeconds, readTimeoutSeconds, retries
     }
 
     public init(from decoder: any Decoder) throws {
@@ -44,5 +47,6 @@ public struct BackendSettings: Sendable, Decodable {
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
         connectTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .connectTimeoutSeconds) ?? connectTimeoutSeconds
         readTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .readTimeoutSeconds) ?? readTimeoutSeconds
+        retries = try c.decodeIfPresent(Int.self, forKey: .retries) ?? retries
     }
 }

@@ -189,6 +189,16 @@ struct ConfigurationValidator {
                 if !(1...4096).contains(backend.maxConnections) {
                     throw config.error("\(field).maxConnections", "must be between 1 and 4096")
                 }
+                // Zero would mean "no timeout" to the HTTP client: a dead backend would hang requests.
+                if !(1...3600).contains(backend.connectTimeoutSeconds) {
+                    throw config.error("\(field).connectTimeoutSeconds", "must be between 1 and 3600")
+                }
+                if !(1...86400).contains(backend.readTimeoutSeconds) {
+                    throw config.error("\(field).readTimeoutSeconds", "must be between 1 and 86400")
+                }
+                if !(0...10).contains(backend.retries) {
+                    throw config.error("\(field).retries", "must be between 0 and 10")
+                }
             }
         }
     }
