@@ -68,7 +68,8 @@ extension FilesystemStore {
         guard limit > 0 else { return result }
         let markerBytes = request.keyMarker.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
         let delimiterBytes = request.delimiter.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
-        var skippingUntilUploadId = markerBytes != nil ? request.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 } : nil
+        let uploadIdMarker = markerBytes != nil ? request.uploadIdMarker.flatMap { $0.isEmpty ? nil : $0 } : nil
+        var afterUploadIdMarker = false
         var lastPrefix: [UInt8]?
         var last: (key: String, uploadId: String?)?
         var returned = 0
@@ -77,10 +78,12 @@ extension FilesystemStore {
             if let markerBytes {
                 if keyBytes.lexicographicallyPrecedes(markerBytes) { continue }
                 if keyBytes == markerBytes {
-                    // Without an upload-id marker every upload of the marker's key was listed already.
-                    guard let wanted = skippingUntilUploadId else { continue }
-                    if upload.uploadId == wanted { skippingUntilUploadId = nil }
-                    continue
+                    // Without an upload-id marker every upload of the marker's key was listed already;
+                    // with one, those up to and including it were.
+                    guard uploadIdMarker != nil, afterUploadIdMarker else {
+                        if upload.uploadId == uploadIdMarker { afterUploadIdMarker = true }
+                        continue
+                    }
                 }
             }
             if let delimiterBytes, let cut = firstRange(of: delimiterBytes, in: keyBytes, from: request.prefix.utf8.count) {
