@@ -76,7 +76,8 @@ extension S3XML {
             xml += element("ChecksumType", checksum.type.rawValue) + "</Checksum>"
         }
         if requested.contains("ObjectParts"), let parts = info.partsCount {
-            xml += "<ObjectParts>" + element("TotalPartsCount", String(parts)) + "</ObjectParts>"
+            // The wire name is `PartsCount` (SDKs call it TotalPartsCount).
+            xml += "<ObjectParts>" + element("PartsCount", String(parts)) + "</ObjectParts>"
         }
         if requested.contains("StorageClass") { xml += element("StorageClass", "STANDARD") }
         if requested.contains("ObjectSize") { xml += element("ObjectSize", String(info.size)) }
