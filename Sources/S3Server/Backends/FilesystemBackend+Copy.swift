@@ -28,10 +28,11 @@ extension FilesystemBackend {
 
         if operation.name == .uploadPartCopy {
             let partNumber = try Self.integer(request.target.parameter("partNumber"), name: "partNumber", default: 0)
-            let etag = try await store.uploadPart(
+            // The part gets the upload's checksum algorithm, computed over the copied bytes.
+            let part = try await store.uploadPart(
                 bucket: bucket, key: key, uploadId: request.target.parameter("uploadId") ?? "", partNumber: partNumber,
                 body: sourceBody, expectedSize: sourceBody.count)
-            return .xml(Self.copyResult("CopyPartResult", etag: etag, lastModified: Date()))
+            return .xml(Self.copyResult("CopyPartResult", etag: part.etag, lastModified: part.lastModified, checksum: part.checksum, includeType: false))
         }
         let directive = request.headers[HTTPField.Name("x-amz-metadata-directive")!]?.uppercased() ?? "COPY"
         guard directive == "COPY" || directive == "REPLACE" else {
@@ -42,8 +43,10 @@ extension FilesystemBackend {
                 "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
         }
         let metadata = directive == "REPLACE" ? ObjectMetadata(headers: Self.headerPairs(request.headers)) : content.info.metadata
-        let info = try await store.putObject(bucket: bucket, key: key, metadata: metadata, body: sourceBody, expectedSize: sourceBody.count)
-        return .xml(Self.copyResult("CopyObjectResult", etag: info.etag, lastModified: info.lastModified))
+        let info = try await store.putObject(
+            bucket: bucket, key: key, metadata: metadata, body: sourceBody, expectedSize: sourceBody.count,
+            checksum: try Self.copyChecksum(request.headers, source: content.info))
+        return .xml(Self.copyResult("CopyObjectResult", etag: info.etag, lastModified: info.lastModified, checksum: info.checksum))
     }
 
     /// `bytes=<first>-<last>` with `first <= last`, digits only.
@@ -56,9 +59,11 @@ extension FilesystemBackend {
         return (first, last)
     }
 
-    static func copyResult(_ root: String, etag: String, lastModified: Date) -> String {
+    static func copyResult(
+        _ root: String, etag: String, lastModified: Date, checksum: ObjectChecksum? = nil, includeType: Bool = true
+    ) -> String {
         S3XML.declaration + "<\(root) xmlns=\"\(S3XML.namespace)\"><LastModified>\(S3DateFormat.iso8601Milliseconds(lastModified))</LastModified>"
-            + "<ETag>\(S3XML.escape(etag))</ETag></\(root)>"
+            + "<ETag>\(S3XML.escape(etag))</ETag>" + checksumElements(checksum, includeType: includeType) + "</\(root)>"
     }
 
     /// `x-amz-copy-source-if-*`: any condition that does not hold is `PreconditionFailed`.

@@ -57,12 +57,7 @@ extension FilesystemBackend {
                 throw S3Error.invalidArgument("Invalid version id specified", name: "version-id-marker", value: versionMarker)
             }
         }
-        let urlEncoded: Bool
-        switch target.parameter("encoding-type") {
-        case nil: urlEncoded = false
-        case "url": urlEncoded = true
-        case let other?: throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
-        }
+        let urlEncoded = try Self.urlEncoding(target)
         let result = try await store.listObjects(bucket: bucket, listRequest)
         return .xml(
             S3XML.listVersionsResult(bucket: bucket, request: listRequest, result: result, urlEncoded: urlEncoded, owner: store.owner))

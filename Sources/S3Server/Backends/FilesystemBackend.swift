@@ -64,6 +64,10 @@ struct FilesystemBackend: S3Backend {
         if error.code == "NoSuchKey", let key = request.operation.key { s3Error.details = [("Key", key)] }
         if error.code == "NoSuchBucket", let bucket = request.operation.bucket { s3Error.details = [("BucketName", bucket)] }
         if error.code == "NoSuchUpload", let uploadID = request.target.parameter("uploadId") { s3Error.details = [("UploadId", uploadID)] }
+        if error.code == "InvalidRange", let size = error.actualObjectSize {
+            // As S3 words it: the range asked for and the size it could not be satisfied from.
+            s3Error.details = [("RangeRequested", request.headers[.range] ?? ""), ("ActualObjectSize", String(size))]
+        }
         return s3Error
     }
 
@@ -88,34 +92,49 @@ struct FilesystemBackend: S3Backend {
         case .listObjects, .listObjectsV2:
             return try await list(request, bucket: bucket)
         case .listMultipartUploads:
-            let prefix = target.parameter("prefix") ?? ""
-            let maxUploads = try Self.integer(target.parameter("max-uploads"), name: "max-uploads", default: 1000)
-            let (uploads, truncated) = try await store.listMultipartUploads(bucket: bucket, prefix: prefix, maxUploads: maxUploads)
+            var listRequest = ListUploadsRequest()
+            listRequest.prefix = target.parameter("prefix") ?? ""
+            listRequest.delimiter = target.parameter("delimiter")
+            listRequest.maxUploads = try Self.integer(target.parameter("max-uploads"), name: "max-uploads", default: 1000)
+            listRequest.keyMarker = target.parameter("key-marker")
+            listRequest.uploadIdMarker = target.parameter("upload-id-marker")
+            let result = try await store.listMultipartUploads(bucket: bucket, listRequest)
             return .xml(
                 S3XML.listMultipartUploadsResult(
-                    bucket: bucket, prefix: prefix, maxUploads: maxUploads, uploads: uploads, isTruncated: truncated))
+                    bucket: bucket, request: listRequest, result: result, urlEncoded: try Self.urlEncoding(target)))
         case .getObject, .headObject:
             return try await get(request, bucket: bucket, key: key)
         case .putObject:
             try await checkWritePreconditions(request, bucket: bucket, key: key)
             let info = try await store.putObject(
                 bucket: bucket, key: key, metadata: ObjectMetadata(headers: Self.headerPairs(request.headers)), body: body,
-                expectedSize: request.contentLength)
-            return BackendResponse(status: .ok, headers: [.eTag: info.etag, .contentLength: "0"])
+                expectedSize: request.contentLength, checksum: Self.checksumSource(of: body))
+            var headers: HTTPFields = [.eTag: info.etag, .contentLength: "0"]
+            Self.addChecksumHeaders(info.checksum, to: &headers)
+            return BackendResponse(status: .ok, headers: headers)
         case .deleteObject:
             try await checkWritePreconditions(request, bucket: bucket, key: key)
             try await store.deleteObject(bucket: bucket, key: key)
             return BackendResponse(status: .noContent)
         case .createMultipartUpload:
+            let checksum = try UploadChecksumSettings.parse(
+                algorithm: request.headers[Self.checksumAlgorithmHeader], type: request.headers[Self.checksumTypeHeader])
             let uploadID = try await store.createMultipartUpload(
-                bucket: bucket, key: key, metadata: ObjectMetadata(headers: Self.headerPairs(request.headers)))
-            return .xml(S3XML.initiateMultipartUploadResult(bucket: bucket, key: key, uploadId: uploadID))
+                bucket: bucket, key: key, metadata: ObjectMetadata(headers: Self.headerPairs(request.headers)), checksum: checksum)
+            var response = BackendResponse.xml(S3XML.initiateMultipartUploadResult(bucket: bucket, key: key, uploadId: uploadID))
+            if let checksum {
+                response.headers[Self.checksumAlgorithmHeader] = checksum.algorithm.sdkName
+                response.headers[Self.checksumTypeHeader] = checksum.type.rawValue
+            }
+            return response
         case .uploadPart:
             let partNumber = try Self.integer(target.parameter("partNumber"), name: "partNumber", default: 0)
-            let etag = try await store.uploadPart(
+            let part = try await store.uploadPart(
                 bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", partNumber: partNumber, body: body,
-                expectedSize: request.contentLength)
-            return BackendResponse(status: .ok, headers: [.eTag: etag, .contentLength: "0"])
+                expectedSize: request.contentLength, checksum: Self.checksumSource(of: body))
+            var headers: HTTPFields = [.eTag: part.etag, .contentLength: "0"]
+            Self.addChecksumHeaders(part.checksum, to: &headers, includeType: false)
+            return BackendResponse(status: .ok, headers: headers)
         case .completeMultipartUpload:
             var collected = ByteBuffer()
             for try await chunk in body {
@@ -129,7 +148,8 @@ struct FilesystemBackend: S3Backend {
             let info = try await store.completeMultipartUpload(
                 bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", parts: parts)
             let location = "/\(bucket)/\(S3XML.urlEncode(key))"
-            return .xml(S3XML.completeMultipartUploadResult(location: location, bucket: bucket, key: key, etag: info.etag))
+            return .xml(
+                S3XML.completeMultipartUploadResult(location: location, bucket: bucket, key: key, etag: info.etag, checksum: info.checksum))
         case .abortMultipartUpload:
             try await store.abortMultipartUpload(bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "")
             return BackendResponse(status: .noContent)
@@ -138,7 +158,7 @@ struct FilesystemBackend: S3Backend {
             let maxParts = try Self.integer(target.parameter("max-parts"), name: "max-parts", default: 1000)
             let result = try await store.listParts(
                 bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", partNumberMarker: marker, maxParts: maxParts)
-            return .xml(S3XML.listPartsResult(bucket: bucket, result: result))
+            return .xml(S3XML.listPartsResult(bucket: bucket, result: result, urlEncoded: try Self.urlEncoding(target)))
         case .copyObject, .uploadPartCopy:
             return try await copy(request)
         case .listBuckets, .deleteObjects:
@@ -156,12 +176,7 @@ struct FilesystemBackend: S3Backend {
         listRequest.prefix = target.parameter("prefix") ?? ""
         listRequest.delimiter = target.parameter("delimiter")
         listRequest.maxKeys = try Self.integer(target.parameter("max-keys"), name: "max-keys", default: 1000)
-        let urlEncoded: Bool
-        switch target.parameter("encoding-type") {
-        case nil: urlEncoded = false
-        case "url": urlEncoded = true
-        case let other?: throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
-        }
+        let urlEncoded = try Self.urlEncoding(target)
         if v2 {
             listRequest.startAfter = target.parameter("start-after")
             listRequest.continuationToken = target.parameter("continuation-token")
@@ -203,6 +218,9 @@ struct FilesystemBackend: S3Backend {
         headers[.lastModified] = S3DateFormat.httpDate(content.info.lastModified)
         headers[.acceptRanges] = "bytes"
         headers[.contentLength] = String(content.body.count)
+        if Self.returnsChecksum(request.headers, ranged: content.range != nil) {
+            Self.addChecksumHeaders(content.info.checksum, to: &headers)
+        }
         var status = HTTPResponse.Status.ok
         if let range = content.range {
             status = .partialContent
@@ -243,6 +261,15 @@ struct FilesystemBackend: S3Backend {
             guard field.name == .contentEncoding else { return (name: field.name.canonicalName, value: field.value) }
             let codings = field.value.split(separator: ",").map { $0.trimmingASCIIWhitespace() }.filter { $0 != "aws-chunked" }
             return codings.isEmpty ? nil : (name: field.name.canonicalName, value: codings.joined(separator: ","))
+        }
+    }
+
+    /// `encoding-type`: absent, or `url`; anything else is refused as S3 does.
+    static func urlEncoding(_ target: RequestTarget) throws -> Bool {
+        switch target.parameter("encoding-type") {
+        case nil: return false
+        case "url": return true
+        case let other?: throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
         }
     }
 

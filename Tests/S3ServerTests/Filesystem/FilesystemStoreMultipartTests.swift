@@ -13,7 +13,7 @@ struct FilesystemStoreMultipartTests {
         let uploadId = try await store.createMultipartUpload(bucket: "bucket", key: key, metadata: .init(contentType: "video/mp4", userMetadata: ["k": "v"]))
         var etags: [String] = []
         for (index, bytes) in parts.enumerated() {
-            etags.append(try await store.uploadPart(bucket: "bucket", key: key, uploadId: uploadId, partNumber: index + 1, body: FSTest.body(bytes)))
+            etags.append(try await store.uploadPart(bucket: "bucket", key: key, uploadId: uploadId, partNumber: index + 1, body: FSTest.body(bytes)).etag)
         }
         return (uploadId, etags)
     }

@@ -138,15 +138,29 @@ struct S3XMLTests {
         #expect(try Self.texts(of: "NextPartNumberMarker", in: xml) == ["1"])
         #expect(try Self.texts(of: "ETag", in: xml) == ["\"e1\""])
         let uploads = S3XML.listMultipartUploadsResult(
-            bucket: "b", prefix: "", maxUploads: 1000, uploads: [MultipartUploadInfo(key: "k<", uploadId: "u1", initiated: Self.date)], isTruncated: false)
+            bucket: "b", request: ListUploadsRequest(),
+            result: ListUploadsResult(
+                uploads: [MultipartUploadInfo(key: "k<", uploadId: "u1", initiated: Self.date)], isTruncated: false, maxUploads: 1000))
         #expect(try Self.texts(of: "Key", in: uploads) == ["k<"])
         #expect(try Self.texts(of: "Initiated", in: uploads) == ["2009-10-12T17:50:30.123Z"])
+        let encoded = S3XML.listMultipartUploadsResult(
+            bucket: "b", request: ListUploadsRequest(prefix: "a b/", delimiter: "/", keyMarker: "a b/é"),
+            result: ListUploadsResult(
+                uploads: [MultipartUploadInfo(key: "a b/k\u{1}", uploadId: "u1", initiated: Self.date)], commonPrefixes: ["a b/c d/"],
+                isTruncated: true, nextKeyMarker: "a b/k\u{1}", nextUploadIdMarker: "u1", maxUploads: 1),
+            urlEncoded: true)
+        #expect(try Self.texts(of: "Key", in: encoded) == ["a%20b/k%01"])
+        #expect(try Self.texts(of: "KeyMarker", in: encoded) == ["a%20b/%C3%A9"])
+        #expect(try Self.texts(of: "NextKeyMarker", in: encoded) == ["a%20b/k%01"])
+        #expect(try Self.texts(of: "NextUploadIdMarker", in: encoded) == ["u1"])
+        #expect(try Self.texts(of: "Prefix", in: encoded) == ["a%20b/", "a%20b/c%20d/"])
+        #expect(try Self.texts(of: "EncodingType", in: encoded) == ["url"])
     }
 }
 
 @Suite("CompleteMultipartUpload request body")
 struct CompleteMultipartUploadRequestTests {
-    @Test func parsesPartsAndIgnoresChecksums() throws {
+    @Test func parsesPartsAndKeepsChecksums() throws {
         let body = """
             <?xml version="1.0" encoding="UTF-8"?>
             <CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
@@ -160,7 +174,8 @@ struct CompleteMultipartUploadRequestTests {
         let request = try CompleteMultipartUploadRequest(parsing: ByteBuffer(string: body))
         #expect(
             request.parts == [
-                CompletedPart(partNumber: 1, etag: "\"a54357aff0632cce46d942af68356b38\""),
+                CompletedPart(
+                    partNumber: 1, etag: "\"a54357aff0632cce46d942af68356b38\"", checksum: ObjectChecksum(algorithm: .crc32, value: "AAAAAA==")),
                 CompletedPart(partNumber: 2, etag: "\"0c78aef83f66abc1fa1e8477f296d394\""),
             ])
     }

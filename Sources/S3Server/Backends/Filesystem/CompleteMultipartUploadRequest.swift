@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import NIOCore
+import Shared
 
 /// The body of a CompleteMultipartUpload request: the part list.
 ///
@@ -12,9 +13,9 @@ import NIOCore
 /// </CompleteMultipartUpload>
 /// ```
 ///
-/// Parsed with FoundationXML's `XMLParser` (1000 parts in ~1 ms). Checksum elements are
-/// ignored. Order is kept as sent: the store, not the parser, rejects a wrong order with
-/// `InvalidPartOrder`. A DTD is refused outright, so no entity expansion can happen.
+/// Parsed with FoundationXML's `XMLParser` (1000 parts in ~1 ms). A part's `Checksum<ALGORITHM>`
+/// element is kept for the store to compare with the stored part checksum. Order is kept as
+/// sent: the store, not the parser, rejects a wrong order with `InvalidPartOrder`. A DTD is refused outright, so no entity expansion can happen.
 struct CompleteMultipartUploadRequest: Sendable, Equatable {
     var parts: [CompletedPart]
 
@@ -50,6 +51,7 @@ private final class CompleteMultipartUploadParserDelegate: S3XMLParserDelegate {
     private var path: [String] = []
     private var partNumber: Int?
     private var etag: String?
+    private var checksum: ObjectChecksum?
 
 
     override func parser(
@@ -65,6 +67,7 @@ private final class CompleteMultipartUploadParserDelegate: S3XMLParserDelegate {
         } else if path.count == 1 && name == "Part" {
             partNumber = nil
             etag = nil
+            checksum = nil
         }
         path.append(name)
         text = ""
@@ -84,13 +87,16 @@ private final class CompleteMultipartUploadParserDelegate: S3XMLParserDelegate {
             case "ETag":
                 etag = value
             default:
-                break  // ChecksumCRC32, ChecksumSHA256, …: not verified by this store.
+                // ChecksumCRC32, ChecksumSHA256, …; other elements are ignored, as S3 does.
+                if name.hasPrefix("Checksum"), let algorithm = ChecksumAlgorithm(rawValue: name.dropFirst("Checksum".count).lowercased()) {
+                    checksum = ObjectChecksum(algorithm: algorithm, value: value)
+                }
             }
         } else if path.count == 1 {
             closedRoot = true
         } else if path.count == 2 && name == "Part" {
             if let partNumber, let etag {
-                parts.append(CompletedPart(partNumber: partNumber, etag: etag))
+                parts.append(CompletedPart(partNumber: partNumber, etag: etag, checksum: checksum))
             } else {
                 failed = true
             }

@@ -23,6 +23,8 @@ struct FSObjectRecord: Codable, Sendable, Equatable {
     var partsCount: Int?
     /// For part files: the part number.
     var partNumber: Int?
+    /// The flexible checksum stored with the object or part, if any (absent in older records).
+    var checksum: ObjectChecksum?
 
     var lastModified: Date { Date(timeIntervalSince1970: Double(lastModifiedMillis) / 1000) }
 
@@ -33,7 +35,8 @@ struct FSObjectRecord: Codable, Sendable, Equatable {
             etag: etag,
             lastModified: lastModified,
             metadata: metadata ?? ObjectMetadata(),
-            partsCount: partsCount
+            partsCount: partsCount,
+            checksum: checksum
         )
     }
 

@@ -38,12 +38,19 @@ extension FilesystemStore {
     }
 
     /// Starts an upload; returns its id. The upload folder is built in `tmp/` and renamed in.
-    func createMultipartUpload(bucket: String, key: String, metadata: ObjectMetadata) async throws -> String {
+    ///
+    /// - Parameter checksum: the upload's `x-amz-checksum-algorithm` and type: every part then
+    ///   carries a checksum of that algorithm, and the object gets a composite or full-object one.
+    func createMultipartUpload(
+        bucket: String, key: String, metadata: ObjectMetadata, checksum: UploadChecksumSettings? = nil
+    ) async throws -> String {
         try validate(bucket: bucket)
         try validate(key: key)
         let uploadId = FSFileIO.randomHex()
         let (bucketDir, target, sync) = (bucketPath(bucket), uploadPath(bucket: bucket, uploadId: uploadId), syncWrites)
-        let record = FSUploadRecord(key: key, metadata: metadata, initiatedMillis: FSObjectRecord.nowMillis())
+        let record = FSUploadRecord(
+            key: key, metadata: metadata, initiatedMillis: FSObjectRecord.nowMillis(), checksumAlgorithm: checksum?.algorithm.rawValue,
+            checksumType: checksum?.type)
         try await io {
             try requireBucket(bucket)
             let temp = bucketDir + "/tmp/" + FSFileIO.randomHex()
@@ -79,41 +86,60 @@ extension FilesystemStore {
 
     /// Stores one part, streamed like a PUT; re-uploading a part number replaces it.
     ///
-    /// - Returns: the part's quoted ETag (MD5 hex).
+    /// A part of an upload with a checksum algorithm always gets a checksum of that algorithm:
+    /// the client's (verified) one, or one computed here when it sent none.
+    ///
+    /// - Returns: the part: its quoted ETag (MD5 hex) and checksum.
     /// - Throws: `InvalidArgument` (part number outside 1…10000), `NoSuchUpload`, `IncompleteBody`,
-    ///   or the body's own error (then no part is stored or changed).
+    ///   `InvalidRequest` (a checksum of another algorithm than the upload's), or the body's own
+    ///   error (then no part is stored or changed).
+    @discardableResult
     func uploadPart<Body: AsyncSequence>(
         bucket: String,
         key: String,
         uploadId: String,
         partNumber: Int,
         body: Body,
-        expectedSize: Int64? = nil
-    ) async throws -> String where Body.Element == ByteBuffer {
+        expectedSize: Int64? = nil,
+        checksum: ChecksumSource = .none
+    ) async throws -> PartInfo where Body.Element == ByteBuffer {
         try validate(bucket: bucket)
         try validate(key: key)
         guard Self.partNumbers.contains(partNumber) else {
             throw S3StoreError.invalidArgument("Part number must be an integer between 1 and 10000, inclusive")
         }
         if let expectedSize, expectedSize > maximumObjectSize { throw S3StoreError.entityTooLarge }
-        _ = try await io { try requireUpload(bucket: bucket, key: key, uploadId: uploadId) }
+        let upload = try await io { try requireUpload(bucket: bucket, key: key, uploadId: uploadId) }
+        var checksum = checksum
+        if let expected = upload.checksumSettings?.algorithm {
+            switch checksum.algorithm {
+            case nil: checksum = .compute(expected)
+            case expected?: break
+            case let other?:
+                throw S3StoreError.invalidRequest(
+                    "Checksum Type mismatch occurred, expected checksum Type: \(expected.rawValue), actual checksum Type: \(other.rawValue)")
+            }
+        }
         let record = try await writeAndPublish(
             bucket: bucket,
             body: body,
             expectedSize: expectedSize,
             destination: uploadPath(bucket: bucket, uploadId: uploadId) + "/" + Self.partFileName(partNumber),
             createDirectory: false,
-            missingDirectoryError: .noSuchUpload(uploadId)
-        ) { size, digest in
+            missingDirectoryError: .noSuchUpload(uploadId),
+            checksum: checksum
+        ) { size, digest, checksum in
             FSObjectRecord(
                 key: key,
                 size: size,
                 etag: "\"" + Hex.encode(digest) + "\"",
                 lastModifiedMillis: FSObjectRecord.nowMillis(),
-                partNumber: partNumber
+                partNumber: partNumber,
+                checksum: checksum
             )
         }
-        return record.etag
+        return PartInfo(
+            partNumber: partNumber, etag: record.etag, size: record.size, lastModified: record.lastModified, checksum: record.checksum)
     }
 
     /// Lists uploaded parts in part-number order, after `partNumberMarker`, at most `maxParts` (cap 1000).
@@ -138,23 +164,30 @@ extension FilesystemStore {
         return ListPartsResult(
             key: key,
             uploadId: uploadId,
-            parts: page.map { PartInfo(partNumber: $0.partNumber!, etag: $0.etag, size: $0.size, lastModified: $0.lastModified) },
+            parts: page.map {
+                PartInfo(partNumber: $0.partNumber!, etag: $0.etag, size: $0.size, lastModified: $0.lastModified, checksum: $0.checksum)
+            },
             partNumberMarker: partNumberMarker,
             nextPartNumberMarker: truncated ? page.last?.partNumber : nil,
             maxParts: maxParts,
             isTruncated: truncated,
-            initiated: upload.initiated
+            initiated: upload.initiated,
+            checksum: upload.checksumSettings
         )
     }
 
     /// Assembles the listed parts into the object and ends the upload.
     ///
     /// Checks, in S3's order: at least one part (`MalformedXML`), strictly ascending numbers
-    /// (`InvalidPartOrder`), every part present with a matching ETag (`InvalidPart`), every part
-    /// but the last at least ``minimumPartSize`` (`EntityTooSmall`). The parts are copied into one
+    /// (`InvalidPartOrder`), every part present with a matching ETag and, when the request names
+    /// one, a matching checksum (`InvalidPart`), every part but the last at least
+    /// ``minimumPartSize`` (`EntityTooSmall`). An upload with a checksum algorithm needs each
+    /// part's checksum in the request (`InvalidRequest`), as in S3. The parts are copied into one
     /// temp file that is renamed over the object, so the object appears whole or not at all.
     ///
-    /// - Returns: the object's info; ETag `"<hex MD5 of the concatenated binary part MD5s>-<N>"`.
+    /// - Returns: the object's info; ETag `"<hex MD5 of the concatenated binary part MD5s>-<N>"`;
+    ///   with a checksum algorithm, a composite checksum (`base64(hash(part checksums))-N`) or a
+    ///   full-object one computed over the assembled bytes.
     func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws -> ObjectInfo {
         try validate(bucket: bucket)
         try validate(key: key)
@@ -168,30 +201,54 @@ extension FilesystemStore {
             let upload = try requireUpload(bucket: bucket, key: key, uploadId: uploadId)
             // Every part must exist before sizes are judged, as S3 reports InvalidPart first.
             let records = try parts.map { try Self.partRecord(directory: directory, part: $0) }
+            if let algorithm = upload.checksumSettings?.algorithm, let missing = parts.first(where: { $0.checksum == nil }) {
+                throw S3StoreError.invalidRequest(
+                    "The upload was created using a \(algorithm.rawValue) checksum. The complete request must include the checksum for each part. It was missing for part \(missing.partNumber) in the request.")
+            }
             if records.dropLast().contains(where: { $0.size < minimumPartSize }) { throw S3StoreError.entityTooSmall }
             return upload
         }
+        let settings = upload.checksumSettings
 
         let tempPath = bucketPath(bucket) + "/tmp/" + FSFileIO.randomHex()
         let fd = try await io { try FSFileIO.open(tempPath, flags: O_WRONLY | O_CREAT | O_EXCL, mode: 0o644) }
         do {
             var digests: [UInt8] = []
+            var partChecksums: [String] = []
+            var fullObject = settings.flatMap { $0.type == .fullObject ? StreamingChecksum($0.algorithm) : nil }
             var total: Int64 = 0
             for part in parts {
                 // One hop per part; the part is re-checked, as it may have been re-uploaded since.
-                let record = try await io { try Self.appendPart(directory: directory, part: part, to: fd, tempPath: tempPath) }
+                let (record, running) = try await io { [fullObject] in
+                    try Self.appendPart(directory: directory, part: part, to: fd, tempPath: tempPath, checksum: fullObject)
+                }
+                fullObject = running
                 guard let md5 = Hex.decode(Self.unquoted(record.etag)[...]) else { throw S3StoreError.invalidPart() }
                 digests += md5
+                if let checksum = record.checksum { partChecksums.append(checksum.value) }
                 total += record.size
             }
             let etag = "\"" + Hex.encode(Insecure.MD5.hash(data: digests)) + "-\(parts.count)\""
+            var checksum: ObjectChecksum?
+            if let settings {
+                switch settings.type {
+                case .composite:
+                    guard partChecksums.count == parts.count,
+                        let composite = ObjectChecksum.composite(algorithm: settings.algorithm, partValues: partChecksums)
+                    else { throw S3StoreError.invalidPart() }
+                    checksum = composite
+                case .fullObject:
+                    checksum = fullObject.map { ObjectChecksum(algorithm: settings.algorithm, value: $0.base64(), type: .fullObject) }
+                }
+            }
             let record = FSObjectRecord(
                 key: key,
                 size: total,
                 etag: etag,
                 lastModifiedMillis: FSObjectRecord.nowMillis(),
                 metadata: upload.metadata,
-                partsCount: parts.count
+                partsCount: parts.count,
+                checksum: checksum
             )
             try await publish(
                 fd: fd,
@@ -228,32 +285,6 @@ extension FilesystemStore {
         }
     }
 
-    /// In-progress uploads whose key starts with `prefix`, sorted by key (UTF-8 bytes), then
-    /// initiation time. At most `maxUploads` (cap 1000); pagination markers are not supported.
-    func listMultipartUploads(bucket: String, prefix: String = "", maxUploads: Int = 1000) async throws -> (uploads: [MultipartUploadInfo], isTruncated: Bool) {
-        try validate(bucket: bucket)
-        let uploadsDir = bucketPath(bucket) + "/uploads"
-        let all = try await io { () throws -> [MultipartUploadInfo] in
-            try requireBucket(bucket)
-            var found: [MultipartUploadInfo] = []
-            for uploadId in try FSFileIO.listDirectory(uploadsDir) where Self.isWellFormedUploadId(uploadId) {
-                let path = uploadsDir + "/" + uploadId + "/upload.json"
-                guard let fd = try FSFileIO.openForReadingIfExists(path) else { continue }
-                defer { FSFileIO.close(fd) }
-                let bytes = try FSFileIO.pread(fd, count: 1 << 20, offset: 0, path: path)
-                guard let record = try? JSONDecoder().decode(FSUploadRecord.self, from: Data(bytes)),
-                    record.key.utf8.starts(with: prefix.utf8)
-                else { continue }
-                found.append(MultipartUploadInfo(key: record.key, uploadId: uploadId, initiated: record.initiated))
-            }
-            return found.sorted {
-                $0.key.utf8.elementsEqual($1.key.utf8) ? $0.initiated < $1.initiated : $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
-            }
-        }
-        let limit = max(0, min(maxUploads, 1000))
-        return (Array(all.prefix(limit)), all.count > limit)
-    }
-
     // MARK: Helpers (blocking)
 
     static func unquoted(_ etag: String) -> String {
@@ -263,21 +294,37 @@ extension FilesystemStore {
         return text.lowercased()
     }
 
-    /// The record of an uploaded part whose ETag matches; `InvalidPart` otherwise.
+    /// The record of an uploaded part whose ETag (and checksum, if the request names one)
+    /// matches; `InvalidPart` otherwise.
     static func partRecord(directory: String, part: CompletedPart) throws -> FSObjectRecord {
         guard partNumbers.contains(part.partNumber),
             let record = try FSObjectFile.readRecord(atPath: directory + "/" + partFileName(part.partNumber)),
-            unquoted(record.etag) == unquoted(part.etag)
+            matches(record, part)
         else { throw S3StoreError.invalidPart() }
         return record
     }
 
-    /// Copies a part's payload to the end of `fd` in 1 MiB reads; returns the part's record.
-    static func appendPart(directory: String, part: CompletedPart, to fd: Int32, tempPath: String) throws -> FSObjectRecord {
+    /// The part the request names is the stored one: same ETag, and the same checksum when the
+    /// request gives one (a checksum the part was not stored with cannot match).
+    static func matches(_ record: FSObjectRecord, _ part: CompletedPart) -> Bool {
+        guard unquoted(record.etag) == unquoted(part.etag) else { return false }
+        guard let claimed = part.checksum else { return true }
+        guard let stored = record.checksum, stored.algorithmName == claimed.algorithmName,
+            let storedBytes = Base64.decode(stored.value), let claimedBytes = Base64.decode(claimed.value)
+        else { return false }
+        return storedBytes == claimedBytes
+    }
+
+    /// Copies a part's payload to the end of `fd` in 1 MiB reads, feeding `checksum` if given;
+    /// returns the part's record and the updated checksum.
+    static func appendPart(
+        directory: String, part: CompletedPart, to fd: Int32, tempPath: String, checksum: StreamingChecksum? = nil
+    ) throws -> (FSObjectRecord, StreamingChecksum?) {
+        var checksum = checksum
         let path = directory + "/" + partFileName(part.partNumber)
         guard let (source, record) = try FSObjectFile.open(path) else { throw S3StoreError.invalidPart() }
         defer { FSFileIO.close(source) }
-        guard unquoted(record.etag) == unquoted(part.etag) else { throw S3StoreError.invalidPart() }
+        guard matches(record, part) else { throw S3StoreError.invalidPart() }
         let chunk = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunk, alignment: 16)
         defer { buffer.deallocate() }
@@ -286,9 +333,11 @@ extension FilesystemStore {
             let length = Int(min(Int64(chunk), record.size - offset))
             let read = try FSFileIO.pread(source, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<length]), offset: offset, path: path)
             guard read == length else { throw FSFileIOError(operation: "pread (short read)", path: path, errno: 0) }
-            try FSFileIO.writeAll(fd, UnsafeRawBufferPointer(rebasing: buffer[0..<length]), path: tempPath)
+            let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<length])
+            checksum?.update(bytes)
+            try FSFileIO.writeAll(fd, bytes, path: tempPath)
             offset += Int64(length)
         }
-        return record
+        return (record, checksum)
     }
 }

@@ -28,13 +28,15 @@ extension FilesystemStore {
     /// - Parameters:
     ///   - expectedSize: the request's decoded content length, if known; a different byte count
     ///     is `IncompleteBody`.
+    ///   - checksum: the flexible checksum to store with the object (a full-object one).
     /// - Returns: the stored object's info (ETag is the quoted MD5 hex).
     func putObject<Body: AsyncSequence>(
         bucket: String,
         key: String,
         metadata: ObjectMetadata,
         body: Body,
-        expectedSize: Int64? = nil
+        expectedSize: Int64? = nil,
+        checksum: ChecksumSource = .none
     ) async throws -> ObjectInfo where Body.Element == ByteBuffer {
         try validate(bucket: bucket)
         try validate(key: key)
@@ -44,14 +46,16 @@ extension FilesystemStore {
             bucket: bucket,
             body: body,
             expectedSize: expectedSize,
-            destination: objectPath(bucket: bucket, key: key)
-        ) { size, digest in
+            destination: objectPath(bucket: bucket, key: key),
+            checksum: checksum
+        ) { size, digest, checksum in
             FSObjectRecord(
                 key: key,
                 size: size,
                 etag: "\"" + Hex.encode(digest) + "\"",
                 lastModifiedMillis: FSObjectRecord.nowMillis(),
-                metadata: metadata
+                metadata: metadata,
+                checksum: checksum
             )
         }
         return record.objectInfo()
@@ -112,8 +116,11 @@ extension FilesystemStore {
 
     // MARK: Shared write path
 
-    /// Streams `body` into a temp file, appends the record built by `makeRecord(size, md5)`,
-    /// syncs, and renames it to `destination`. On any failure the temp file is removed.
+    /// Streams `body` into a temp file, appends the record built by `makeRecord(size, md5,
+    /// checksum)`, syncs, and renames it to `destination`. On any failure the temp file is removed.
+    ///
+    /// A `.verified` checksum is read only after the body ended: the request body has verified it
+    /// by then (or thrown), and a trailer checksum exists only then.
     func writeAndPublish<Body: AsyncSequence>(
         bucket: String,
         body: Body,
@@ -121,7 +128,8 @@ extension FilesystemStore {
         destination: String,
         createDirectory: Bool = true,
         missingDirectoryError: S3StoreError? = nil,
-        makeRecord: @escaping @Sendable (Int64, Insecure.MD5Digest) -> FSObjectRecord
+        checksum checksumSource: ChecksumSource = .none,
+        makeRecord: @escaping @Sendable (Int64, Insecure.MD5Digest, ObjectChecksum?) -> FSObjectRecord
     ) async throws -> FSObjectRecord where Body.Element == ByteBuffer {
         let tempPath = bucketPath(bucket) + "/tmp/" + FSFileIO.randomHex()
         let fd: Int32
@@ -132,16 +140,25 @@ extension FilesystemStore {
         }
         do {
             var md5 = Insecure.MD5()
+            var computed: StreamingChecksum?
+            if case .compute(let algorithm) = checksumSource { computed = StreamingChecksum(algorithm) }
             var size: Int64 = 0
             for try await chunk in body {
                 size += Int64(chunk.readableBytes)
                 if size > maximumObjectSize { throw S3StoreError.entityTooLarge }
                 if let expectedSize, size > expectedSize { throw S3StoreError.incompleteBody }
                 chunk.withUnsafeReadableBytes { md5.update(bufferPointer: $0) }
+                if computed != nil { chunk.withUnsafeReadableBytes { computed!.update($0) } }
                 try await io { try FSFileIO.writeAll(fd, chunk, path: tempPath) }
             }
             if let expectedSize, size != expectedSize { throw S3StoreError.incompleteBody }
-            let record = makeRecord(size, md5.finalize())
+            let checksum: ObjectChecksum?
+            switch checksumSource {
+            case .none: checksum = nil
+            case .verified(let algorithm, let value): checksum = value().map { ObjectChecksum(algorithm: algorithm, value: $0) }
+            case .compute(let algorithm): checksum = computed.map { ObjectChecksum(algorithm: algorithm, value: $0.base64()) }
+            }
+            let record = makeRecord(size, md5.finalize(), checksum)
             try await publish(
                 fd: fd,
                 tempPath: tempPath,

@@ -71,6 +71,10 @@ extension S3XML {
             xml += element("Key", field(object.key))
             xml += element("LastModified", S3DateFormat.iso8601Milliseconds(object.lastModified))
             xml += element("ETag", object.etag)
+            if let checksum = object.checksum {
+                xml += element("ChecksumAlgorithm", checksum.algorithmName.uppercased())
+                xml += element("ChecksumType", checksum.type.rawValue)
+            }
             xml += element("Size", String(object.size))
             xml += element("StorageClass", "STANDARD")
             if let owner { xml += self.owner(owner) }

@@ -1,3 +1,4 @@
+import Shared
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -16,6 +17,8 @@ struct ListPartsResult: Sendable, Equatable {
     var isTruncated: Bool
     /// For `<StorageClass>` and initiator fields in the XML; the store has one owner.
     var initiated: Date
+    /// The upload's checksum algorithm and type, if CreateMultipartUpload named one.
+    var checksum: UploadChecksumSettings? = nil
 }
 
 /// One entry of a CompleteMultipartUpload request body.
@@ -23,6 +26,8 @@ struct CompletedPart: Sendable, Equatable {
     var partNumber: Int
     /// As the client sent it, quoted or not.
     var etag: String
+    /// A `<ChecksumCRC32>`… element of the part, which must match the stored part checksum.
+    var checksum: ObjectChecksum? = nil
 }
 
 /// The multipart upload state kept in `uploads/<uploadId>/upload.json`.
@@ -30,6 +35,14 @@ struct FSUploadRecord: Codable, Sendable {
     var key: String
     var metadata: ObjectMetadata
     var initiatedMillis: Int64
+    /// `x-amz-checksum-algorithm` raw value (`crc32`…), absent when the upload named none.
+    var checksumAlgorithm: String? = nil
+    var checksumType: ChecksumType? = nil
+
+    var checksumSettings: UploadChecksumSettings? {
+        guard let algorithm = checksumAlgorithm.flatMap(ChecksumAlgorithm.init(rawValue:)) else { return nil }
+        return UploadChecksumSettings(algorithm: algorithm, type: checksumType ?? (algorithm == .crc64nvme ? .fullObject : .composite))
+    }
 
     var initiated: Date { Date(timeIntervalSince1970: Double(initiatedMillis) / 1000) }
 }

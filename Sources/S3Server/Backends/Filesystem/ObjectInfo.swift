@@ -18,6 +18,8 @@ struct ObjectInfo: Sendable, Equatable {
     var metadata: ObjectMetadata
     /// Number of parts for a multipart object, `nil` for a single PUT.
     var partsCount: Int?
+    /// The stored flexible checksum, returned when the client asks (`x-amz-checksum-mode`).
+    var checksum: ObjectChecksum? = nil
 }
 
 /// A bucket in `ListAllMyBucketsResult`.
@@ -33,6 +35,7 @@ struct PartInfo: Sendable, Equatable {
     var etag: String
     var size: Int64
     var lastModified: Date
+    var checksum: ObjectChecksum? = nil
 }
 
 /// An in-progress multipart upload as `ListMultipartUploads` reports it.
@@ -40,6 +43,7 @@ struct MultipartUploadInfo: Sendable, Equatable {
     var key: String
     var uploadId: String
     var initiated: Date
+    var checksum: UploadChecksumSettings? = nil
 }
 
 /// The owner printed in listings. The filesystem backend is single-tenant, so one fixed owner.

@@ -62,8 +62,8 @@ extension S3XML {
     }
 
     /// GetObjectAttributes: only the attributes asked for (`x-amz-object-attributes`), and only
-    /// those the store knows. No checksum is stored, so `Checksum` is left out rather than invented;
-    /// the ETag is unquoted here, as S3 writes it in this document.
+    /// those the store knows. `Checksum` appears only for an object stored with one (a composite
+    /// value without its `-N` suffix, as S3 writes it here); the ETag is unquoted here, as in S3.
     static func objectAttributes(_ info: ObjectInfo, requested: Set<String>) -> String {
         var xml = declaration + "<GetObjectAttributesResponse xmlns=\"\(namespace)\">"
         if requested.contains("ETag") {
@@ -71,8 +71,13 @@ extension S3XML {
             if etag.hasPrefix("\""), etag.hasSuffix("\""), etag.count >= 2 { etag = etag.dropFirst().dropLast() }
             xml += element("ETag", String(etag))
         }
+        if requested.contains("Checksum"), let checksum = info.checksum {
+            xml += "<Checksum>" + element(checksum.elementName, checksum.valueWithoutPartCount)
+            xml += element("ChecksumType", checksum.type.rawValue) + "</Checksum>"
+        }
         if requested.contains("ObjectParts"), let parts = info.partsCount {
-            xml += "<ObjectParts>" + element("TotalPartsCount", String(parts)) + "</ObjectParts>"
+            // The wire name is `PartsCount` (SDKs call it TotalPartsCount).
+            xml += "<ObjectParts>" + element("PartsCount", String(parts)) + "</ObjectParts>"
         }
         if requested.contains("StorageClass") { xml += element("StorageClass", "STANDARD") }
         if requested.contains("ObjectSize") { xml += element("ObjectSize", String(info.size)) }
