@@ -18,7 +18,7 @@ struct S3ProxyBackend: S3Backend {
     let endpoint: String
     let hostHeader: String
     let region: String
-    let credentials: (accessKeyID: String, secretAccessKey: String)?
+    let credentials: any BackendCredentialsProvider
     let client: HTTPClient
     let readTimeoutSeconds: Int
     let logger: Logger
@@ -63,7 +63,7 @@ struct S3ProxyBackend: S3Backend {
             || (forwardedRequestHeaderPrefixes.contains { name.hasPrefix($0) } && !name.hasPrefix("x-amz-meta-snowball"))
     }
 
-    init(settings: BackendSettings, credentials: (String, String)?, logger: Logger) throws {
+    init(settings: BackendSettings, credentials: any BackendCredentialsProvider, logger: Logger) throws {
         self.name = settings.name
         var endpoint = settings.endpoint ?? ""
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
@@ -86,6 +86,7 @@ struct S3ProxyBackend: S3Backend {
     }
 
     func shutdown() async {
+        await credentials.shutdown()
         try? await client.shutdown()
     }
 
@@ -129,8 +130,7 @@ struct S3ProxyBackend: S3Backend {
 
         var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        if let credentials {
-            let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
+        if let signer = try await upstreamSigner() {
             let signed = signer.sign(
                 method: request.method.rawValue, path: path, query: query, headers: headers, payloadHash: payloadHash,
                 date: AmzDate(epochSeconds: ISO8601.now()))
@@ -216,8 +216,7 @@ struct S3ProxyBackend: S3Backend {
         if !body.isEmpty { headers.append(("content-length", String(body.count))) }
         var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
         outgoing.method = HTTPMethod(rawValue: method)
-        if let credentials {
-            let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
+        if let signer = try await upstreamSigner() {
             headers += signer.sign(
                 method: method, path: path, query: query, headers: headers,
                 payloadHash: Hex.encode(SHA256.hash(data: body)), date: AmzDate(epochSeconds: ISO8601.now())).headersToAdd
