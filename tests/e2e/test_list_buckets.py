@@ -32,7 +32,7 @@ class TwoBackendDeployment(Deployment):
         cfg["backends"] = [
             {"name": "team", "type": "filesystem", "path": "team", "buckets": ["lb-team-*"]},
             # An unsigned s3 backend on a port where nothing listens: its listing always fails.
-            {"name": "gone", "type": "s3", "endpoint": f"http://127.0.0.1:{free_ports(1)[0]}", "anonymous": True,
+            {"name": "gone", "type": "s3", "endpoint": f"http://127.0.0.1:{free_ports(1)[0]}", "anonymous": True, "connectTimeoutSeconds": 1,
              "buckets": ["lb-gone-*"]},
             {"name": "rest", "type": "filesystem", "path": "rest", "buckets": ["*"]},
         ]
