@@ -20,7 +20,8 @@ re-reading the token, using the refreshed credentials and session token, and tha
 refresh (an unusable token) keeps the previous credentials in use. Expiry itself (15 min) is not
 waited for here; the refresh timing and the ServiceUnavailable answer without valid credentials
 are unit-tested on a test clock (WebIdentityCredentialsProviderTests), and a front whose STS is
-unreachable answers ServiceUnavailable below.
+unreachable answers ServiceUnavailable below. A front with `anonymous: true` sends requests
+unsigned, which the backend S3Server refuses as anonymous.
 """
 
 from __future__ import annotations
@@ -64,10 +65,11 @@ class BackendDeployment(Deployment):
 class FrontDeployment(BackendDeployment):
     """Only an S3Server, with the backend deployment's keys and roles, proxying to its S3Server."""
 
-    def __init__(self, root: Path, issuer, upstream: Deployment, sts_endpoint: str):
+    def __init__(self, root: Path, issuer, upstream: Deployment, sts_endpoint: str, anonymous: bool = False):
         super().__init__(root, issuer)
         self.upstream = upstream
         self.sts_endpoint = sts_endpoint
+        self.anonymous = anonymous
         self.token_file = self.root / "proxy-token"
 
     def keygen(self) -> None:
@@ -81,6 +83,9 @@ class FrontDeployment(BackendDeployment):
             "webIdentity": {"stsEndpoint": self.sts_endpoint, "roleArn": ROLE_PROXY, "tokenFile": "proxy-token",
                             "sessionName": SESSION_NAME, "durationSeconds": 900, "refreshBeforeExpirySeconds": 895},
         }]
+        if self.anonymous:
+            del cfg["backends"][0]["webIdentity"]
+            cfg["backends"][0]["anonymous"] = True
         return cfg
 
     def write_token(self, token: str) -> None:
@@ -239,3 +244,23 @@ def test_no_valid_credentials_answers_service_unavailable(tmp_path, issuer, upst
         assert "STS unreachable" in dead.log_text()
     finally:
         dead.stop()
+
+
+def test_anonymous_backend_sends_unsigned_requests(tmp_path, issuer, upstream, client_creds, chain_bucket):
+    anonymous = FrontDeployment(tmp_path / "anonymous", issuer, upstream, upstream.sts_url, anonymous=True)
+    (tmp_path / "anonymous").mkdir()
+    anonymous.start()
+    try:
+        # The backend S3Server refuses an unsigned request as AWS does (AccessDenied, not a
+        # signature error): the front sent it without any credentials.
+        with pytest.raises(ClientError) as ei:
+            s3_client(anonymous, client_creds).get_object(Bucket=chain_bucket, Key="proxy-a/data.bin")
+        assert client_error(ei) == (403, "AccessDenied")
+        log = [json.loads(line) for line in upstream.s3.log_path.read_text(errors="replace").splitlines()
+               if line.startswith("{") and '"msg":"request"' in line]
+        last = log[-1]
+        # Refused at authentication: no principal, never classified.
+        assert last["target"] == f"/{chain_bucket}/proxy-a/data.bin" and last["operation"] == "Unknown", last
+        assert str(last["status"]) == "403" and "principal" not in last, last
+    finally:
+        anonymous.stop()

@@ -68,7 +68,8 @@ public struct Statement: Sendable, Hashable {
     func conditionsHold(in context: AuthorizationContext) -> Bool {
         guard !context.undeterminedConditionKeys.isEmpty else { return conditions.evaluate(context.conditionValues) }
         return conditions.clauses.allSatisfy { clause in
-            if context.undeterminedConditionKeys.contains(clause.lookupKey), (context.conditionValues.lowercasedLookup(clause.lookupKey) ?? []).isEmpty {
+            let undetermined = context.undeterminedConditionKeys.contains(clause.lookupKey)
+            if undetermined, (context.conditionValues.lowercasedLookup(clause.lookupKey) ?? []).isEmpty {
                 return effect == .allow
             }
             return clause.evaluate(context.conditionValues)
