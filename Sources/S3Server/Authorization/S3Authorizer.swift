@@ -26,8 +26,11 @@ struct S3Authorizer: Sendable {
         let now: Int64
     }
 
+    /// - Parameter undeterminedConditionKeys: keys left open, to ask whether some request could
+    ///   be allowed (ListBuckets' visibility check); empty when authorising a request.
     func authorize(
-        _ permissions: [S3Operation.Permission], operation: S3Operation, auth: AuthenticatedRequest, facts: RequestFacts
+        _ permissions: [S3Operation.Permission], operation: S3Operation, auth: AuthenticatedRequest, facts: RequestFacts,
+        undeterminedConditionKeys: Set<String> = []
     ) throws(S3Error) -> Decision {
         let catalog = roles.current
         guard let role = catalog.role(arn: auth.session.role) else {
@@ -45,9 +48,10 @@ struct S3Authorizer: Sendable {
             guard let policy = catalog.managedPolicy(arn: arn) else { throw .accessDenied() }
             sessionPolicies = (sessionPolicies ?? []) + [policy]
         }
-        let context = AuthorizationContext(
+        var context = AuthorizationContext(
             requests: permissions.map { AccessRequest(action: $0.action, resource: $0.resource) },
             conditionValues: ConditionValues(conditionValues(operation: operation, auth: auth, role: role, facts: facts)))
+        context.undeterminedConditionKeys = undeterminedConditionKeys
         return PolicyEvaluator(rolePolicies: role.permissionPolicies, sessionPolicies: sessionPolicies).evaluate(context)
     }
 

@@ -29,7 +29,7 @@ extension S3ProxyBackend {
     func send(_ request: UpstreamRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
         var retries = 0
         while true {
-            let outgoing = signed(request)
+            let outgoing = try await signed(request)
             do {
                 return try await execute(outgoing, timeout: timeout, watching: request.clientBody)
             } catch {
@@ -96,12 +96,13 @@ extension S3ProxyBackend {
         }
     }
 
-    private func signed(_ request: UpstreamRequest) -> HTTPClientRequest {
+    /// - Throws: the S3 error for a backend without usable credentials (web identity not
+    ///   obtained or expired).
+    private func signed(_ request: UpstreamRequest) async throws(S3Error) -> HTTPClientRequest {
         var outgoing = HTTPClientRequest(url: endpoint + request.path + Self.queryString(request.query))
         outgoing.method = HTTPMethod(rawValue: request.method)
         var headers = request.headers
-        if let credentials {
-            let signer = SigV4Signer(accessKeyID: credentials.accessKeyID, secretAccessKey: credentials.secretAccessKey, region: region)
+        if let signer = try await upstreamSigner() {
             headers += signer.sign(
                 method: request.method, path: request.path, query: request.query, headers: request.headers,
                 payloadHash: request.payloadHash, date: AmzDate(epochSeconds: ISO8601.now())

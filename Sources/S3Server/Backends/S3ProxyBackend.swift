@@ -18,7 +18,7 @@ struct S3ProxyBackend: S3Backend {
     let endpoint: String
     let hostHeader: String
     let region: String
-    let credentials: (accessKeyID: String, secretAccessKey: String)?
+    let credentials: any BackendCredentialsProvider
     let client: HTTPClient
     let readTimeoutSeconds: Int
     let retryPolicy: UpstreamRetryPolicy
@@ -64,7 +64,7 @@ struct S3ProxyBackend: S3Backend {
             || (forwardedRequestHeaderPrefixes.contains { name.hasPrefix($0) } && !name.hasPrefix("x-amz-meta-snowball"))
     }
 
-    init(settings: BackendSettings, credentials: (String, String)?, logger: Logger) throws {
+    init(settings: BackendSettings, credentials: any BackendCredentialsProvider, logger: Logger) throws {
         self.name = settings.name
         var endpoint = settings.endpoint ?? ""
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
@@ -95,6 +95,7 @@ struct S3ProxyBackend: S3Backend {
     }
 
     func shutdown() async {
+        await credentials.shutdown()
         try? await client.shutdown()
     }
 

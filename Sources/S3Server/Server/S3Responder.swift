@@ -156,7 +156,7 @@ struct S3Responder: Sendable {
 
         if operation.name == .listBuckets {
             do {
-                return (try await listBuckets(requestID: requestID), operation, auth)
+                return (try await listBuckets(operation: operation, auth: auth, facts: facts, logger: logger), operation, auth)
             } catch {
                 throw fail(error)
             }
@@ -284,21 +284,6 @@ struct S3Responder: Sendable {
         }
         if hidesMissingObject(response.status.code) { throw fail(.accessDenied()) }
         return (response, operation, auth)
-    }
-
-    private func listBuckets(requestID: String) async throws(S3Error) -> BackendResponse {
-        var buckets: [BucketSummary] = []
-        for backend in router.backends {
-            do {
-                buckets += try await backend.listBuckets()
-            } catch let error as S3Error {
-                throw error
-            } catch {
-                throw Self.backendFailure(error, logger: logger)
-            }
-        }
-        buckets.sort { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
-        return .xml(ListBucketsXML.render(buckets, ownerID: "portcullis"))
     }
 
     /// The one `x-amz-checksum-<algorithm>` header of an upload, validated.

@@ -36,17 +36,8 @@ struct S3ServerAssembly {
             case .filesystem:
                 backend = try FilesystemBackend(name: settings.name, root: config.path(settings.path ?? ""))
             case .s3:
-                var credentials: (String, String)?
-                if let akid = settings.accessKeyId, let secret = settings.secretAccessKey {
-                    do {
-                        credentials = (
-                            try akid.resolve(baseDirectory: config.baseDirectory, environment: environment),
-                            try secret.resolve(baseDirectory: config.baseDirectory, environment: environment)
-                        )
-                    } catch let error as SecretResolutionError {
-                        throw config.error("backends[\(index)]", error.problem)
-                    }
-                }
+                let credentials = try S3ProxyBackend.credentialsProvider(
+                    for: settings, field: "backends[\(index)]", config: config, environment: environment, logger: logger)
                 let proxy = try S3ProxyBackend(settings: settings, credentials: credentials, logger: logger)
                 proxies.append(proxy)
                 backend = proxy

@@ -17,8 +17,13 @@ public struct BackendSettings: Sendable, Decodable {
     public var endpoint: String?
     /// `s3`: region used to sign upstream requests.
     public var region: String = "us-east-1"
+    /// `s3`: static credentials (exactly one of these, `webIdentity` or `anonymous` is required).
     public var accessKeyId: SecretReference?
     public var secretAccessKey: SecretReference?
+    /// `s3`: temporary credentials the proxy obtains for itself with AssumeRoleWithWebIdentity.
+    public var webIdentity: WebIdentitySettings?
+    /// `s3`: send requests upstream unsigned (a public or open endpoint); must be said explicitly.
+    public var anonymous: Bool = false
     /// `s3`: connections per backend host (AsyncHTTPClient defaults to 8, too few for a proxy).
     public var maxConnections: Int = 64
     /// `s3`: seconds to wait for a connection and between bytes of an answer.
@@ -29,7 +34,7 @@ public struct BackendSettings: Sendable, Decodable {
     public var retries: Int = 2
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, type, buckets, path, endpoint, region, accessKeyId, secretAccessKey
+        case name, type, buckets, path, endpoint, region, accessKeyId, secretAccessKey, webIdentity, anonymous
         case maxConnections, connectTimeoutSeconds, readTimeoutSeconds, retries
     }
 
@@ -44,6 +49,8 @@ public struct BackendSettings: Sendable, Decodable {
         region = try c.decodeIfPresent(String.self, forKey: .region) ?? region
         accessKeyId = try c.decodeIfPresent(SecretReference.self, forKey: .accessKeyId)
         secretAccessKey = try c.decodeIfPresent(SecretReference.self, forKey: .secretAccessKey)
+        webIdentity = try c.decodeIfPresent(WebIdentitySettings.self, forKey: .webIdentity)
+        anonymous = try c.decodeIfPresent(Bool.self, forKey: .anonymous) ?? anonymous
         maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
         connectTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .connectTimeoutSeconds) ?? connectTimeoutSeconds
         readTimeoutSeconds = try c.decodeIfPresent(Int.self, forKey: .readTimeoutSeconds) ?? readTimeoutSeconds

@@ -179,6 +179,9 @@ struct ConfigurationValidator {
                 if (backend.path ?? "").isEmpty {
                     throw config.error("\(field).path", "required for a filesystem backend")
                 }
+                if backend.webIdentity != nil || backend.anonymous || backend.accessKeyId != nil {
+                    throw config.error(field, "credentials (accessKeyId, webIdentity, anonymous) are only for s3 backends")
+                }
             case .s3:
                 guard let endpoint = backend.endpoint, endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
                     throw config.error("\(field).endpoint", "required for an s3 backend: an http(s) URL")
@@ -186,6 +189,7 @@ struct ConfigurationValidator {
                 if (backend.accessKeyId == nil) != (backend.secretAccessKey == nil) {
                     throw config.error("\(field).secretAccessKey", "accessKeyId and secretAccessKey go together")
                 }
+                try validateBackendCredentials(backend, field: field)
                 if !(1...4096).contains(backend.maxConnections) {
                     throw config.error("\(field).maxConnections", "must be between 1 and 4096")
                 }

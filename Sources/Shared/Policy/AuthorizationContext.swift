@@ -15,6 +15,13 @@ public struct AuthorizationContext: Sendable, Equatable {
     /// type: `["Federated": ["127.0.0.1:8090/dev-issuer", "arn:aws:iam::123456789012:oidc-provider/…"]]`.
     /// Principal types are case-sensitive, as in AWS.
     public var principals: [String: [String]]
+    /// Condition keys (lower-cased) whose values this context leaves open, to ask whether *some*
+    /// request could be allowed rather than whether this one is: ListBuckets asks whether some
+    /// `s3:ListBucket` on a bucket could be allowed, whatever `s3:prefix` it would carry. A clause
+    /// on such a key that has no value here counts as satisfied in an `Allow` statement and as
+    /// not satisfied in a `Deny` statement (the reading under which the request may be allowed).
+    /// Empty for every real request: this never authorises an operation.
+    public var undeterminedConditionKeys: Set<String> = []
 
     public init(
         requests: [AccessRequest],

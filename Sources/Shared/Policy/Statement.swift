@@ -60,7 +60,20 @@ public struct Statement: Sendable, Hashable {
     /// Cheapest tests first: action, resource, principal, then conditions.
     public func applies(to request: AccessRequest, in context: AuthorizationContext) -> Bool {
         appliesToAction(request.action) && appliesToResource(request.resource, context.conditionValues)
-            && appliesToPrincipal(context.principals) && conditions.evaluate(context.conditionValues)
+            && appliesToPrincipal(context.principals) && conditionsHold(in: context)
+    }
+
+    /// The condition block, with ``AuthorizationContext/undeterminedConditionKeys`` read as
+    /// satisfiable for an `Allow` and unmet for a `Deny`.
+    func conditionsHold(in context: AuthorizationContext) -> Bool {
+        guard !context.undeterminedConditionKeys.isEmpty else { return conditions.evaluate(context.conditionValues) }
+        return conditions.clauses.allSatisfy { clause in
+            let undetermined = context.undeterminedConditionKeys.contains(clause.lookupKey)
+            if undetermined, (context.conditionValues.lowercasedLookup(clause.lookupKey) ?? []).isEmpty {
+                return effect == .allow
+            }
+            return clause.evaluate(context.conditionValues)
+        }
     }
 
     func appliesToAction(_ action: String) -> Bool {

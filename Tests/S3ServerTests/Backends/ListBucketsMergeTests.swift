@@ -1,0 +1,85 @@
+import Logging
+import Testing
+
+@testable import S3Server
+@testable import Shared
+
+/// ListBuckets across backends: concurrent fetch with failures and timeouts left out, then
+/// merged by the router's word.
+@Suite struct ListBucketsMergeTests {
+    struct StubBackend: S3Backend {
+        enum Behaviour: Sendable {
+            case buckets([String])
+            case fails
+            case hangs
+        }
+
+        let name: String
+        let behaviour: Behaviour
+
+        func listBuckets() async throws -> [BucketSummary] {
+            switch behaviour {
+            case .buckets(let names): return names.map { BucketSummary(name: $0, creationDate: 0) }
+            case .fails: throw S3Error.serviceUnavailable
+            case .hangs:
+                try await Task.sleep(for: .seconds(3600))
+                return []
+            }
+        }
+
+        func handle(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
+            throw S3Error.internalError
+        }
+
+        func deleteObjects(
+            bucket: String, objects: [DeleteObjectsRequest.Object], request: BackendRequest
+        ) async throws -> [DeleteObjectsResult.Entry] {
+            throw S3Error.internalError
+        }
+    }
+
+    static func router(_ backends: [(String, [String])]) -> BackendRouter {
+        BackendRouter(routes: backends.map { name, patterns in
+            BackendRouter.Route(patterns: patterns.map(BucketPattern.init), backend: StubBackend(name: name, behaviour: .fails))
+        })
+    }
+
+    struct MergeCase: Sendable, CustomTestStringConvertible {
+        let name: String
+        let listings: [(backend: String, buckets: [BucketSummary]?)]
+        let expected: [String]
+        var testDescription: String { name }
+    }
+
+    static func summaries(_ names: String...) -> [BucketSummary] { names.map { BucketSummary(name: $0, creationDate: 0) } }
+
+    static let merges: [MergeCase] = [
+        MergeCase(name: "merged and sorted by bytes",
+                  listings: [("team", summaries("team-b", "team-a")), ("rest", summaries("zeta", "Alpha", "beta"))],
+                  expected: ["Alpha", "beta", "team-a", "team-b", "zeta"]),
+        MergeCase(name: "a bucket routed elsewhere is not this backend's",
+                  listings: [("team", summaries("team-a")), ("rest", summaries("team-ghost", "other"))],
+                  expected: ["other", "team-a"]),
+        MergeCase(name: "a bucket routed to no backend is not shown",
+                  listings: [("team", summaries("team-a", "stray"))], expected: ["team-a"]),
+        MergeCase(name: "duplicates once",
+                  listings: [("rest", summaries("x", "x")), ("team", summaries("team-a", "team-a"))], expected: ["team-a", "x"]),
+        MergeCase(name: "a failed backend contributes nothing",
+                  listings: [("team", nil), ("rest", summaries("other"))], expected: ["other"]),
+    ]
+
+    @Test(arguments: merges)
+    func routedBuckets(_ c: MergeCase) {
+        let router = Self.router([("team", ["team-*"]), ("rest", ["*"])])
+        #expect(S3Responder.routedBuckets(c.listings, router: router).map(\.name) == c.expected)
+    }
+
+    @Test func failingAndHangingBackendsAreLeftOut() async {
+        let backends: [any S3Backend] = [
+            StubBackend(name: "a", behaviour: .buckets(["a1"])), StubBackend(name: "broken", behaviour: .fails),
+            StubBackend(name: "stuck", behaviour: .hangs), StubBackend(name: "b", behaviour: .buckets(["b1", "b2"])),
+        ]
+        let listings = await S3Responder.fetchBucketLists(backends, timeout: .milliseconds(200), logger: Logger(label: "test"))
+        #expect(listings.map { $0?.map(\.name) } == [["a1"], nil, nil, ["b1", "b2"]])
+    }
+}
