@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Shared
 
 /// Forwards requests to an S3-compatible endpoint, re-signed with the backend's own credentials.
@@ -18,6 +19,7 @@ struct S3ProxyBackend: S3Backend {
     let endpoint: String
     let hostHeader: String
     let region: String
+    let addressing: BackendSettings.Addressing
     let credentials: (accessKeyID: String, secretAccessKey: String)?
     let client: HTTPClient
     let readTimeoutSeconds: Int
@@ -63,7 +65,7 @@ struct S3ProxyBackend: S3Backend {
             || (forwardedRequestHeaderPrefixes.contains { name.hasPrefix($0) } && !name.hasPrefix("x-amz-meta-snowball"))
     }
 
-    init(settings: BackendSettings, credentials: (String, String)?, logger: Logger) throws {
+    init(settings: BackendSettings, credentials: (String, String)?, tls: TLSConfiguration? = nil, logger: Logger) throws {
         self.name = settings.name
         var endpoint = settings.endpoint ?? ""
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
@@ -71,6 +73,7 @@ struct S3ProxyBackend: S3Backend {
         let afterScheme = endpoint.split(separator: "://", maxSplits: 1).last.map(String.init) ?? endpoint
         self.hostHeader = afterScheme.split(separator: "/", maxSplits: 1).first.map(String.init) ?? afterScheme
         self.region = settings.region
+        self.addressing = settings.addressing
         self.credentials = credentials
         self.logger = logger
         self.readTimeoutSeconds = settings.readTimeoutSeconds
@@ -78,6 +81,7 @@ struct S3ProxyBackend: S3Backend {
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
+        if let tls { configuration.tlsConfiguration = tls }
         configuration.timeout = .init(
             connect: .seconds(Int64(settings.connectTimeoutSeconds)), read: .seconds(Int64(settings.readTimeoutSeconds)))
         configuration.connectionPool = .init(
@@ -91,11 +95,7 @@ struct S3ProxyBackend: S3Backend {
 
     func handle(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
         let operation = request.operation
-        var path = "/"
-        if let bucket = operation.bucket {
-            path += SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true)
-            if let key = operation.key { path += "/" + SigV4PercentEncoding.uriEncode(key, encodeSlash: false) }
-        }
+        let (host, path) = upstreamLocation(bucket: operation.bucket, key: operation.key)
         if operation.name == .deleteBucket, let bucket = operation.bucket, try await !isEmpty(bucket: bucket) {
             // Some backends (SeaweedFS) delete a non-empty bucket with everything in it, which
             // would bypass any Deny on s3:DeleteObject; S3 refuses.
@@ -104,7 +104,7 @@ struct S3ProxyBackend: S3Backend {
         let query = request.target.query
             .filter { Self.forwardedParameters.contains($0.name) }
             .map { (name: $0.name, value: $0.value ?? "") }
-        var headers: [(name: String, value: String)] = [("host", hostHeader)]
+        var headers: [(name: String, value: String)] = [("host", host)]
         for field in request.headers where Self.forwards(header: field.name.canonicalName) {
             var value = field.value
             if field.name == .contentEncoding {
@@ -136,7 +136,7 @@ struct S3ProxyBackend: S3Backend {
                 date: AmzDate(epochSeconds: ISO8601.now()))
             headers += signed.headersToAdd
         }
-        for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
+        for (name, value) in headers where name != "host" || host != hostHeader { outgoing.headers.add(name: name, value: value) }
         if operation.hasRequestBody {
             // Pull the first verified buffer before contacting the backend: a body that fails
             // verification within its first buffer (every small body) never reaches it, and a
@@ -162,14 +162,14 @@ struct S3ProxyBackend: S3Backend {
     }
 
     func listBuckets() async throws -> [BucketSummary] {
-        let body = try await get(path: "/", query: [])
+        let body = try await get(host: hostHeader, path: "/", query: [])
         return BucketListParser.parse(body)
     }
 
     /// Whether a bucket holds no object (a one-key listing).
     func isEmpty(bucket: String) async throws -> Bool {
-        let body = try await get(
-            path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("list-type", "2"), ("max-keys", "1")])
+        let (host, path) = upstreamLocation(bucket: bucket, key: nil)
+        let body = try await get(host: host, path: path, query: [("list-type", "2"), ("max-keys", "1")])
         return !String(decoding: body, as: UTF8.self).contains("<Contents>")
     }
 
@@ -186,8 +186,9 @@ struct S3ProxyBackend: S3Backend {
         for name in ["x-amz-expected-bucket-owner", "x-amz-bypass-governance-retention", "x-amz-mfa", "x-amz-request-payer"] {
             if let value = request.headers[HTTPField.Name(name)!] { headers.append((name, value)) }
         }
+        let (host, path) = upstreamLocation(bucket: bucket, key: nil)
         let (status, answer) = try await call(
-            method: "POST", path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("delete", "")],
+            method: "POST", host: host, path: path, query: [("delete", "")],
             headers: headers, body: body)
         guard status == 200 else { throw Self.forwardedError(status: status, body: answer, logger: logger) }
         guard let result = DeleteObjectsResult(parsing: answer) else {
@@ -198,8 +199,8 @@ struct S3ProxyBackend: S3Backend {
     }
 
     /// A small signed GET of our own (not on a client's behalf), answered 200 or failing.
-    private func get(path: String, query: [(name: String, value: String)]) async throws -> [UInt8] {
-        let (status, body) = try await call(method: "GET", path: path, query: query, headers: [], body: [])
+    private func get(host: String, path: String, query: [(name: String, value: String)]) async throws -> [UInt8] {
+        let (status, body) = try await call(method: "GET", host: host, path: path, query: query, headers: [], body: [])
         guard status == 200 else {
             logger.warning("backend request failed", metadata: ["backend": .string(name), "path": .string(path), "status": "\(status)"])
             throw S3Error.serviceUnavailable
@@ -209,10 +210,10 @@ struct S3ProxyBackend: S3Backend {
 
     /// A small signed request of our own, its answer collected (bounded).
     private func call(
-        method: String, path: String, query: [(name: String, value: String)], headers extra: [(name: String, value: String)],
+        method: String, host: String, path: String, query: [(name: String, value: String)], headers extra: [(name: String, value: String)],
         body: [UInt8]
     ) async throws -> (status: Int, body: [UInt8]) {
-        var headers: [(name: String, value: String)] = [("host", hostHeader)] + extra
+        var headers: [(name: String, value: String)] = [("host", host)] + extra
         if !body.isEmpty { headers.append(("content-length", String(body.count))) }
         var outgoing = HTTPClientRequest(url: endpoint + path + Self.queryString(query))
         outgoing.method = HTTPMethod(rawValue: method)
@@ -222,7 +223,7 @@ struct S3ProxyBackend: S3Backend {
                 method: method, path: path, query: query, headers: headers,
                 payloadHash: Hex.encode(SHA256.hash(data: body)), date: AmzDate(epochSeconds: ISO8601.now())).headersToAdd
         }
-        for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
+        for (name, value) in headers where name != "host" || host != hostHeader { outgoing.headers.add(name: name, value: value) }
         if !body.isEmpty { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await client.execute(outgoing, timeout: .seconds(Int64(readTimeoutSeconds)), logger: logger)
         let collected = try await response.body.collect(upTo: 16 * 1024 * 1024)
@@ -244,6 +245,20 @@ struct S3ProxyBackend: S3Backend {
             return .serviceUnavailable
         }
         return S3Error(code, element("Message") ?? "", status: status)
+    }
+
+    /// The Host and path addressing a bucket or object upstream. Virtual-hosted requests still
+    /// connect to the endpoint's address (one connection pool, the endpoint's certificate,
+    /// which covers `*.host` at virtual-hosted services) and name the bucket in the Host header.
+    func upstreamLocation(bucket: String?, key: String?) -> (host: String, path: String) {
+        guard let bucket else { return (hostHeader, "/") }
+        let encodedKey = key.map { SigV4PercentEncoding.uriEncode($0, encodeSlash: false) }
+        switch addressing {
+        case .path:
+            return (hostHeader, "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true) + (encodedKey.map { "/" + $0 } ?? ""))
+        case .virtual:
+            return (bucket + "." + hostHeader, "/" + (encodedKey ?? ""))
+        }
     }
 
     /// The wire query: the same encoding and order as the canonical query we sign.

@@ -1,0 +1,70 @@
+import Logging
+import NIOSSL
+import Shared
+
+extension S3ServerAssembly {
+    /// The configured backends and the router over them.
+    static func backends(
+        config: PortcullisConfiguration, environment: [String: String], logger: Logger
+    ) throws -> (BackendRouter, [S3ProxyBackend]) {
+        var routes: [BackendRouter.Route] = []
+        var proxies: [S3ProxyBackend] = []
+        var defaultBackend: (any S3Backend)?
+        for (index, settings) in config.backends.enumerated() {
+            let backend: any S3Backend
+            switch settings.type {
+            case .filesystem:
+                backend = try FilesystemBackend(name: settings.name, root: config.path(settings.path ?? ""))
+            case .s3:
+                var credentials: (String, String)?
+                if let akid = settings.accessKeyId, let secret = settings.secretAccessKey {
+                    do {
+                        credentials = (
+                            try akid.resolve(baseDirectory: config.baseDirectory, environment: environment),
+                            try secret.resolve(baseDirectory: config.baseDirectory, environment: environment)
+                        )
+                    } catch let error as SecretResolutionError {
+                        throw config.error("backends[\(index)]", error.problem)
+                    }
+                }
+                let tls = try backendTLS(settings, field: "backends[\(index)]", config: config, logger: logger)
+                let proxy = try S3ProxyBackend(settings: settings, credentials: credentials, tls: tls, logger: logger)
+                proxies.append(proxy)
+                backend = proxy
+            }
+            if settings.isDefault { defaultBackend = backend }
+            if !settings.buckets.isEmpty {
+                routes.append(
+                    BackendRouter.Route(buckets: settings.buckets.map { BucketRoute($0) }, regions: Set(settings.regions), backend: backend))
+            }
+        }
+        return (BackendRouter(routes: routes, defaultBackend: defaultBackend), proxies)
+    }
+
+    /// How the proxy verifies an https backend: the system store (nil: AsyncHTTPClient's
+    /// default), the configured CA bundle, or — only when explicitly asked — not at all.
+    static func backendTLS(
+        _ settings: BackendSettings, field: String, config: PortcullisConfiguration, logger: Logger
+    ) throws -> TLSConfiguration? {
+        if settings.insecureSkipTLSVerify {
+            logger.warning(
+                "TLS certificate verification is DISABLED for this backend (insecureSkipTLSVerify): anyone on the path can read and alter its traffic",
+                metadata: ["backend": .string(settings.name), "endpoint": .string(settings.endpoint ?? "")])
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return tls
+        }
+        guard let bundle = settings.caBundle else { return nil }
+        let path = config.path(bundle)
+        let certificates: [NIOSSLCertificate]
+        do {
+            certificates = try NIOSSLCertificate.fromPEMFile(path)
+        } catch {
+            throw config.error("\(field).caBundle", "cannot load PEM certificates from \(path)")
+        }
+        if certificates.isEmpty { throw config.error("\(field).caBundle", "no certificate in \(path)") }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(certificates)
+        return tls
+    }
+}
