@@ -155,7 +155,7 @@ def test_renamed_bucket_with_key_prefix_round_trips(routing, creds):
     assert after.get("StartAfter") in (None, "a/1.txt") and [o["Key"] for o in after["Contents"]] == ["a/2.txt"]
 
     # The raw XML (no encoding-type): no backend name or prefix anywhere.
-    raw = signed_request("GET", f"{routing.s3_url}/team-a?list-type=2&prefix=b/", creds)
+    raw = signed_request("GET", f"{routing.s3_url}/team-a?list-type=2&prefix=b%2F", creds)
     assert raw.status_code == 200, raw.text
     assert "corp-team-a" not in raw.text and "portcullis/" not in raw.text
     assert "<Key>b/x y+z&amp;.txt</Key>" in raw.text
