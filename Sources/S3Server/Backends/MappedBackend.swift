@@ -30,7 +30,9 @@ struct MappedBackend: S3Backend {
         if let location = response.headers[.location], location == "/" + mapping.backendBucket {
             response.headers[.location] = "/" + mapping.clientBucket
         }
-        guard request.method != .head, Self.rewritesAnswer(operation.name) || response.status.code >= 300 else { return response }
+        // Error bodies too (NoSuchKey names the key, redirects the bucket); a 304 has no body.
+        let isError = response.status.code >= 300 && response.status.code != 304
+        guard request.method != .head, Self.rewritesAnswer(operation.name) || isError else { return response }
         let translator = ResponseTranslator(
             mapping: mapping, urlEncodedKeys: request.target.parameter("encoding-type")?.lowercased() == "url",
             clientResource: String(request.target.rawPath), clientKey: operation.key)
