@@ -9,6 +9,7 @@ certificate from a CA generated here) and one Portcullis deployment with several
 from __future__ import annotations
 
 import datetime
+import subprocess
 import ipaddress
 import xml.etree.ElementTree as ET
 
@@ -21,7 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from portcullis import Deployment, assume, client_error, signed_request, xml_error
+from portcullis import Deployment, assume, binary, client_error, signed_request, xml_error
 from seaweedfs import SeaweedFS, free_ports
 
 MiB = 1024 * 1024
@@ -280,3 +281,14 @@ def test_tls_backend_insecure_switch_works_and_warns(routing, creds):
     warnings = [line for line in log.splitlines() if "TLS certificate verification is DISABLED" in line]
     assert len(warnings) == 1, log[-2000:]
     assert '"tls-insecure"' in warnings[0] and "warning" in warnings[0]
+
+
+def test_unreadable_ca_bundle_stops_startup(routing):
+    """A caBundle that does not load is a configuration error naming the file and field."""
+    config = routing.root / "bad-ca.yaml"
+    config.write_text(routing.config_path.read_text().replace(routing.ca, routing.ca + ".missing"))
+    result = subprocess.run([str(binary("S3Server")), "run", "--config", str(config)], cwd=routing.root,
+                            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+    assert result.returncode != 0
+    assert f"{config}: backends[3].caBundle: cannot load PEM certificates from {routing.ca}.missing" in result.stderr, \
+        result.stderr

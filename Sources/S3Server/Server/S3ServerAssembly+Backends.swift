@@ -10,35 +10,47 @@ extension S3ServerAssembly {
         var routes: [BackendRouter.Route] = []
         var proxies: [S3ProxyBackend] = []
         var defaultBackend: (any S3Backend)?
-        for (index, settings) in config.backends.enumerated() {
-            let backend: any S3Backend
-            switch settings.type {
-            case .filesystem:
-                backend = try FilesystemBackend(name: settings.name, root: config.path(settings.path ?? ""))
-            case .s3:
-                var credentials: (String, String)?
-                if let akid = settings.accessKeyId, let secret = settings.secretAccessKey {
-                    do {
-                        credentials = (
-                            try akid.resolve(baseDirectory: config.baseDirectory, environment: environment),
-                            try secret.resolve(baseDirectory: config.baseDirectory, environment: environment)
-                        )
-                    } catch let error as SecretResolutionError {
-                        throw config.error("backends[\(index)]", error.problem)
-                    }
+        do {
+            for (index, settings) in config.backends.enumerated() {
+                let backend = try makeBackend(settings, index: index, config: config, environment: environment, logger: logger)
+                if let proxy = backend as? S3ProxyBackend { proxies.append(proxy) }
+                if settings.isDefault { defaultBackend = backend }
+                if !settings.buckets.isEmpty {
+                    routes.append(
+                        BackendRouter.Route(
+                            buckets: settings.buckets.map { BucketRoute($0) }, regions: Set(settings.regions), backend: backend))
                 }
-                let tls = try backendTLS(settings, field: "backends[\(index)]", config: config, logger: logger)
-                let proxy = try S3ProxyBackend(settings: settings, credentials: credentials, tls: tls, logger: logger)
-                proxies.append(proxy)
-                backend = proxy
             }
-            if settings.isDefault { defaultBackend = backend }
-            if !settings.buckets.isEmpty {
-                routes.append(
-                    BackendRouter.Route(buckets: settings.buckets.map { BucketRoute($0) }, regions: Set(settings.regions), backend: backend))
-            }
+        } catch {
+            // A later backend's mistake must not leave earlier clients running: AsyncHTTPClient
+            // traps when one is released unshut, turning a configuration error into a crash.
+            for proxy in proxies { try? proxy.client.syncShutdown() }
+            throw error
         }
         return (BackendRouter(routes: routes, defaultBackend: defaultBackend), proxies)
+    }
+
+    private static func makeBackend(
+        _ settings: BackendSettings, index: Int, config: PortcullisConfiguration, environment: [String: String], logger: Logger
+    ) throws -> any S3Backend {
+        switch settings.type {
+        case .filesystem:
+            return try FilesystemBackend(name: settings.name, root: config.path(settings.path ?? ""))
+        case .s3:
+            var credentials: (String, String)?
+            if let akid = settings.accessKeyId, let secret = settings.secretAccessKey {
+                do {
+                    credentials = (
+                        try akid.resolve(baseDirectory: config.baseDirectory, environment: environment),
+                        try secret.resolve(baseDirectory: config.baseDirectory, environment: environment)
+                    )
+                } catch let error as SecretResolutionError {
+                    throw config.error("backends[\(index)]", error.problem)
+                }
+            }
+            let tls = try backendTLS(settings, field: "backends[\(index)]", config: config, logger: logger)
+            return try S3ProxyBackend(settings: settings, credentials: credentials, tls: tls, logger: logger)
+        }
     }
 
     /// How the proxy verifies an https backend: the system store (nil: AsyncHTTPClient's
