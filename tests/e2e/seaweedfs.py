@@ -62,8 +62,10 @@ def _random_key(n: int, alphabet: str) -> str:
 
 
 class SeaweedFS:
-    def __init__(self, workdir: Path, region: str = "us-east-1"):
+    def __init__(self, workdir: Path, region: str = "us-east-1", extra_args: list[str] | None = None):
         self.workdir = Path(workdir)
+        # More `weed server` flags (a test's own instance: -s3.domainName, TLS, …).
+        self.extra_args = list(extra_args or [])
         self.region = region
         self.access_key = "AK" + _random_key(18, string.ascii_uppercase + string.digits)
         self.secret_key = _random_key(40, string.ascii_letters + string.digits)
@@ -115,6 +117,7 @@ class SeaweedFS:
             "-master.telemetry=false",
             "-master.volumeSizeLimitMB=256", "-volume.max=300",
             "-volume.preStopSeconds=0",
+            *self.extra_args,
         ]
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, cwd=self.workdir, stdout=self._log, stderr=subprocess.STDOUT,

@@ -20,6 +20,8 @@ struct AuthenticatedRequest: Sendable {
     let payload: PayloadVerifier.Expectation
     /// For aws-chunked bodies (`STREAMING-…` payload modes): how to decode and verify the framing.
     var chunkedMode: AWSChunkedDecoder.Mode? = nil
+    /// SigV4: the region of the credential scope (backends may be routed by it); nil for SigV2.
+    var signingRegion: String? = nil
     /// Milliseconds since a presigned URL was signed (`s3:signatureAge`).
     let signatureAgeMilliseconds: Int64?
 }

@@ -87,7 +87,7 @@ struct S3Authenticator: Sendable {
         let presigned = auth.isPresigned
         return AuthenticatedRequest(
             session: session.claims, accessKeyID: auth.accessKeyID, signatureVersion: .v4,
-            authType: presigned ? .query : .header, payload: payload, chunkedMode: chunkedMode,
+            authType: presigned ? .query : .header, payload: payload, chunkedMode: chunkedMode, signingRegion: auth.scope.region,
             signatureAgeMilliseconds: presigned ? max(0, (now - auth.date.epochSeconds) * 1000) : nil)
     }
 

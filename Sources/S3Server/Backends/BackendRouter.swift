@@ -1,18 +1,80 @@
-/// Chooses the backend for a bucket: the first backend whose `buckets` globs match.
+/// Chooses the backend for a bucket: the first backend (in configuration order) with a
+/// `buckets` entry matching the bucket and, when it lists `regions`, the request's SigV4
+/// region; failing that, the default backend with the names unchanged; failing that, nothing
+/// (`NoSuchBucket`).
 struct BackendRouter: Sendable {
     struct Route: Sendable {
-        let patterns: [BucketPattern]
+        let buckets: [BucketRoute]
+        /// Empty: requests of any region (and SigV2 requests, which have none).
+        var regions: Set<String> = []
         let backend: any S3Backend
+
+        init(buckets: [BucketRoute], regions: Set<String> = [], backend: any S3Backend) {
+            self.buckets = buckets
+            self.regions = regions
+            self.backend = backend
+        }
+
+        /// Plain globs, names unchanged (the pre-mapping form).
+        init(patterns: [String], backend: any S3Backend) {
+            self.init(buckets: patterns.map { BucketRoute(pattern: $0) }, backend: backend)
+        }
+    }
+
+    /// A routing decision.
+    struct Routed: Sendable {
+        let backend: any S3Backend
+        let mapping: BucketMapping
     }
 
     let routes: [Route]
+    var defaultBackend: (any S3Backend)? = nil
 
-    func backend(for bucket: String) -> (any S3Backend)? {
-        routes.first { route in route.patterns.contains { $0.matches(bucket) } }?.backend
+    init(routes: [Route], defaultBackend: (any S3Backend)? = nil) {
+        self.routes = routes
+        self.defaultBackend = defaultBackend
+    }
+
+    func route(bucket: String, region: String?) -> Routed? {
+        for route in routes where route.regions.isEmpty || (region.map { route.regions.contains($0) } ?? false) {
+            for entry in route.buckets {
+                if let mapping = entry.mapping(for: bucket) { return Routed(backend: route.backend, mapping: mapping) }
+            }
+        }
+        return defaultBackend.map { Routed(backend: $0, mapping: BucketMapping(clientBucket: bucket)) }
+    }
+
+    func backend(for bucket: String, region: String? = nil) -> (any S3Backend)? {
+        route(bucket: bucket, region: region)?.backend
+    }
+
+    /// The client buckets a bucket listed by `backend` stands for: those that route (for
+    /// `region`) to that backend and that very backend bucket. Usually one; none for a bucket the
+    /// backend holds but does not serve to clients; several when client buckets share it under
+    /// different key prefixes.
+    func clientBuckets(forBackendBucket name: String, backend: String, region: String?) -> [String] {
+        var candidates: [String] = []
+        for route in routes where route.backend.name == backend {
+            for entry in route.buckets {
+                if let client = entry.clientBucket(forBackendBucket: name), !candidates.contains(client) { candidates.append(client) }
+            }
+        }
+        if defaultBackend?.name == backend, !candidates.contains(name) { candidates.append(name) }
+        return candidates.filter { client in
+            guard let routed = route(bucket: client, region: region) else { return false }
+            return routed.backend.name == backend && routed.mapping.backendBucket == name
+        }
     }
 
     /// Every backend once, in configuration order.
-    var backends: [any S3Backend] { routes.map(\.backend) }
+    var backends: [any S3Backend] {
+        var seen = Set<String>()
+        var all: [any S3Backend] = []
+        for backend in routes.map(\.backend) + (defaultBackend.map { [$0] } ?? []) where seen.insert(backend.name).inserted {
+            all.append(backend)
+        }
+        return all
+    }
 }
 
 /// A bucket-name glob with `*` and `?`, matched against the whole name.
@@ -20,6 +82,15 @@ struct BucketPattern: Sendable {
     private let pattern: [UInt8]
 
     init(_ text: String) { pattern = Array(text.utf8) }
+
+    /// For a pattern with exactly one `*` and no `?`: the part of `name` the `*` matched.
+    func starMatch(_ name: String) -> Substring? {
+        guard let star = pattern.firstIndex(of: UInt8(ascii: "*")), matches(name) else { return nil }
+        let before = star, after = pattern.count - star - 1
+        let bytes = Array(name.utf8)
+        guard bytes.count >= before + after else { return nil }
+        return Substring(decoding: bytes[before..<(bytes.count - after)], as: UTF8.self)
+    }
 
     func matches(_ name: String) -> Bool {
         let text = Array(name.utf8)

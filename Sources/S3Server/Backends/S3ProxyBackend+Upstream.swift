@@ -108,7 +108,8 @@ extension S3ProxyBackend {
                 payloadHash: request.payloadHash, date: AmzDate(epochSeconds: ISO8601.now())
             ).headersToAdd
         }
-        for (name, value) in headers where name != "host" { outgoing.headers.add(name: name, value: value) }
+        // AsyncHTTPClient sets Host from the URL; a virtual-hosted request names the bucket's host instead.
+        for (name, value) in headers where name != "host" || value != hostHeader { outgoing.headers.add(name: name, value: value) }
         outgoing.body = request.body
         return outgoing
     }

@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import Shared
 
 /// Forwards requests to an S3-compatible endpoint, re-signed with the backend's own credentials.
@@ -18,6 +19,7 @@ struct S3ProxyBackend: S3Backend {
     let endpoint: String
     let hostHeader: String
     let region: String
+    let addressing: BackendSettings.Addressing
     let credentials: any BackendCredentialsProvider
     let client: HTTPClient
     let readTimeoutSeconds: Int
@@ -64,7 +66,7 @@ struct S3ProxyBackend: S3Backend {
             || (forwardedRequestHeaderPrefixes.contains { name.hasPrefix($0) } && !name.hasPrefix("x-amz-meta-snowball"))
     }
 
-    init(settings: BackendSettings, credentials: any BackendCredentialsProvider, logger: Logger) throws {
+    init(settings: BackendSettings, credentials: any BackendCredentialsProvider, tls: TLSConfiguration? = nil, logger: Logger) throws {
         self.name = settings.name
         var endpoint = settings.endpoint ?? ""
         while endpoint.hasSuffix("/") { endpoint.removeLast() }
@@ -72,6 +74,7 @@ struct S3ProxyBackend: S3Backend {
         let afterScheme = endpoint.split(separator: "://", maxSplits: 1).last.map(String.init) ?? endpoint
         self.hostHeader = afterScheme.split(separator: "/", maxSplits: 1).first.map(String.init) ?? afterScheme
         self.region = settings.region
+        self.addressing = settings.addressing
         self.credentials = credentials
         self.logger = logger
         self.readTimeoutSeconds = settings.readTimeoutSeconds
@@ -81,6 +84,7 @@ struct S3ProxyBackend: S3Backend {
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
+        if let tls { configuration.tlsConfiguration = tls }
         // The read timeout runs from the end of the request to the end of the answer, reset by
         // every byte received: a backend that stops answering cannot hold a client forever.
         // (AsyncHTTPClient's write timeout would time our own client's pauses, not the backend.)
@@ -101,11 +105,7 @@ struct S3ProxyBackend: S3Backend {
 
     func handle(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
         let operation = request.operation
-        var path = "/"
-        if let bucket = operation.bucket {
-            path += SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true)
-            if let key = operation.key { path += "/" + SigV4PercentEncoding.uriEncode(key, encodeSlash: false) }
-        }
+        let (host, path) = upstreamLocation(bucket: operation.bucket, key: operation.key)
         if operation.name == .deleteBucket, let bucket = operation.bucket, try await !isEmpty(bucket: bucket) {
             // Some backends (SeaweedFS) delete a non-empty bucket with everything in it, which
             // would bypass any Deny on s3:DeleteObject; S3 refuses.
@@ -114,7 +114,7 @@ struct S3ProxyBackend: S3Backend {
         let query = request.target.query
             .filter { Self.forwardedParameters.contains($0.name) }
             .map { (name: $0.name, value: $0.value ?? "") }
-        var headers: [(name: String, value: String)] = [("host", hostHeader)]
+        var headers: [(name: String, value: String)] = [("host", host)]
         for field in request.headers where Self.forwards(header: field.name.canonicalName) {
             var value = field.value
             if field.name == .contentEncoding {
@@ -167,14 +167,14 @@ struct S3ProxyBackend: S3Backend {
     }
 
     func listBuckets() async throws -> [BucketSummary] {
-        let body = try await get(path: "/", query: [])
+        let body = try await get(host: hostHeader, path: "/", query: [])
         return BucketListParser.parse(body)
     }
 
     /// Whether a bucket holds no object (a one-key listing).
     func isEmpty(bucket: String) async throws -> Bool {
-        let body = try await get(
-            path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("list-type", "2"), ("max-keys", "1")])
+        let (host, path) = upstreamLocation(bucket: bucket, key: nil)
+        let body = try await get(host: host, path: path, query: [("list-type", "2"), ("max-keys", "1")])
         return !String(decoding: body, as: UTF8.self).contains("<Contents>")
     }
 
@@ -191,8 +191,9 @@ struct S3ProxyBackend: S3Backend {
         for name in ["x-amz-expected-bucket-owner", "x-amz-bypass-governance-retention", "x-amz-mfa", "x-amz-request-payer"] {
             if let value = request.headers[HTTPField.Name(name)!] { headers.append((name, value)) }
         }
+        let (host, path) = upstreamLocation(bucket: bucket, key: nil)
         let (status, answer) = try await call(
-            method: "POST", path: "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true), query: [("delete", "")],
+            method: "POST", host: host, path: path, query: [("delete", "")],
             headers: headers, body: body)
         guard status == 200 else { throw Self.forwardedError(status: status, body: answer, logger: logger) }
         guard let result = DeleteObjectsResult(parsing: answer) else {
@@ -203,8 +204,8 @@ struct S3ProxyBackend: S3Backend {
     }
 
     /// A small signed GET of our own (not on a client's behalf), answered 200 or failing.
-    private func get(path: String, query: [(name: String, value: String)]) async throws -> [UInt8] {
-        let (status, body) = try await call(method: "GET", path: path, query: query, headers: [], body: [])
+    private func get(host: String, path: String, query: [(name: String, value: String)]) async throws -> [UInt8] {
+        let (status, body) = try await call(method: "GET", host: host, path: path, query: query, headers: [], body: [])
         guard status == 200 else {
             logger.warning("backend request failed", metadata: ["backend": .string(name), "path": .string(path), "status": "\(status)"])
             throw S3Error.serviceUnavailable
@@ -214,10 +215,10 @@ struct S3ProxyBackend: S3Backend {
 
     /// A small signed request of our own, its answer collected (bounded).
     private func call(
-        method: String, path: String, query: [(name: String, value: String)], headers extra: [(name: String, value: String)],
+        method: String, host: String, path: String, query: [(name: String, value: String)], headers extra: [(name: String, value: String)],
         body: [UInt8]
     ) async throws -> (status: Int, body: [UInt8]) {
-        var headers: [(name: String, value: String)] = [("host", hostHeader)] + extra
+        var headers: [(name: String, value: String)] = [("host", host)] + extra
         if !body.isEmpty { headers.append(("content-length", String(body.count))) }
         // The body is ours and in memory: nothing of a client's is at stake in a retry.
         let upstream = UpstreamRequest(
@@ -250,6 +251,20 @@ struct S3ProxyBackend: S3Backend {
             return .serviceUnavailable
         }
         return S3Error(code, element("Message") ?? "", status: status)
+    }
+
+    /// The Host and path addressing a bucket or object upstream. Virtual-hosted requests still
+    /// connect to the endpoint's address (one connection pool, the endpoint's certificate,
+    /// which covers `*.host` at virtual-hosted services) and name the bucket in the Host header.
+    func upstreamLocation(bucket: String?, key: String?) -> (host: String, path: String) {
+        guard let bucket else { return (hostHeader, "/") }
+        let encodedKey = key.map { SigV4PercentEncoding.uriEncode($0, encodeSlash: false) }
+        switch addressing {
+        case .path:
+            return (hostHeader, "/" + SigV4PercentEncoding.uriEncode(bucket, encodeSlash: true) + (encodedKey.map { "/" + $0 } ?? ""))
+        case .virtual:
+            return (bucket + "." + hostHeader, "/" + (encodedKey ?? ""))
+        }
     }
 
     /// The wire query: the same encoding and order as the canonical query we sign.

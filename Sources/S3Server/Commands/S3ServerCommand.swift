@@ -31,7 +31,7 @@ struct S3ServerCommand: AsyncParsableCommand {
             let server: S3ServerAssembly
             do {
                 let configuration = try ConfigurationLoader.load(path: config, environment: environment)
-                server = try S3ServerAssembly(config: configuration, environment: environment, logger: logger)
+                server = try await S3ServerAssembly(config: configuration, environment: environment, logger: logger)
             } catch let error as ConfigurationError {
                 logger.critical("invalid configuration", metadata: ["error": .string(error.description)])
                 throw ExitCode(2)

@@ -25,7 +25,8 @@ extension S3Responder {
         let listings = await Self.fetchBucketLists(backends, timeout: Self.backendListTimeout, logger: logger)
         if !backends.isEmpty && listings.allSatisfy({ $0 == nil }) { throw .serviceUnavailable }
         var visible: [BucketSummary] = []
-        for bucket in Self.routedBuckets(zip(backends, listings).map { ($0.name, $1) }, router: router) {
+        let listed = zip(backends, listings).map { ($0.name, $1) }
+        for bucket in Self.routedBuckets(listed, router: router, region: auth.signingRegion) {
             let list = S3Operation.Permission(action: "s3:ListBucket", resource: S3Operation.bucketARN(bucket.name))
             let decision = try authorizer.authorize(
                 [list], operation: operation, auth: auth, facts: facts, undeterminedConditionKeys: Self.listBucketRequestKeys)
@@ -34,12 +35,17 @@ extension S3Responder {
         return .xml(ListBucketsXML.render(visible, ownerID: "portcullis"))
     }
 
-    /// The buckets each backend serves, by the router's word, once each, sorted by name (bytes).
-    static func routedBuckets(_ listings: [(backend: String, buckets: [BucketSummary]?)], router: BackendRouter) -> [BucketSummary] {
+    /// The buckets each backend serves, by the router's word and under the client's names (a
+    /// renamed bucket as the client addresses it), once each, sorted by name (bytes).
+    static func routedBuckets(
+        _ listings: [(backend: String, buckets: [BucketSummary]?)], router: BackendRouter, region: String? = nil
+    ) -> [BucketSummary] {
         var byName: [String: BucketSummary] = [:]
         for (backend, buckets) in listings {
-            for bucket in buckets ?? [] where byName[bucket.name] == nil && router.backend(for: bucket.name)?.name == backend {
-                byName[bucket.name] = bucket
+            for bucket in buckets ?? [] {
+                for client in router.clientBuckets(forBackendBucket: bucket.name, backend: backend, region: region) where byName[client] == nil {
+                    byName[client] = BucketSummary(name: client, creationDate: bucket.creationDate)
+                }
             }
         }
         return byName.values.sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }

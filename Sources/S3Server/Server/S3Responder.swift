@@ -214,13 +214,13 @@ struct S3Responder: Sendable {
         if operation.name == .putObjectTagging, let contentLength, contentLength > TaggingDocument.maximumSize {
             throw fail(.xmlTooLarge(maximum: TaggingDocument.maximumSize))
         }
-        guard let bucket = operation.bucket, let backend = router.backend(for: bucket) else {
-            throw fail(.noSuchBucket(operation.bucket ?? ""))
+        let backend: any S3Backend
+        do {
+            backend = try route(operation, region: auth.signingRegion)
+        } catch {
+            throw fail(error)
         }
-        if let source = operation.copySource, router.backend(for: source.bucket)?.name != backend.name {
-            // The copy runs on the destination's backend; a source elsewhere is a different bucket.
-            throw fail(.notImplemented("copying between backends"))
-        }
+        guard let bucket = operation.bucket else { throw fail(.noSuchBucket("")) }
         // Authenticated and authorised: only now invite the body.
         if request.headers[.expect]?.lowercased() == "100-continue" {
             do {

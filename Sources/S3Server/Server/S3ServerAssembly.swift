@@ -21,34 +21,19 @@ struct S3ServerAssembly {
     /// Loaded at startup so that a bad certificate is a configuration error, not a late failure.
     let tls: TLSConfiguration?
 
-    init(config: PortcullisConfiguration, environment: [String: String], logger: Logger) throws {
+    init(config: PortcullisConfiguration, environment: [String: String], logger: Logger) async throws {
         self.config = config
         self.logger = logger
         self.tls = try config.s3.tls.map { try Self.tlsConfiguration($0, config: config) }
         let verifier = try SessionKeyMaterial.verifier(from: config)
         let roles = LiveRoleCatalog(try RoleCatalog(config: config))
         policyReloader = PolicyReloader(config: config, catalog: roles, logger: logger)
-        var routes: [BackendRouter.Route] = []
-        var proxies: [S3ProxyBackend] = []
-        for (index, settings) in config.backends.enumerated() {
-            let backend: any S3Backend
-            switch settings.type {
-            case .filesystem:
-                backend = try FilesystemBackend(name: settings.name, root: config.path(settings.path ?? ""))
-            case .s3:
-                let credentials = try S3ProxyBackend.credentialsProvider(
-                    for: settings, field: "backends[\(index)]", config: config, environment: environment, logger: logger)
-                let proxy = try S3ProxyBackend(settings: settings, credentials: credentials, logger: logger)
-                proxies.append(proxy)
-                backend = proxy
-            }
-            routes.append(BackendRouter.Route(patterns: settings.buckets.map(BucketPattern.init), backend: backend))
-        }
+        let (router, proxies) = try await Self.backends(config: config, environment: environment, logger: logger)
         self.proxies = proxies
         responder = S3Responder(
             authenticator: S3Authenticator(sessions: verifier, region: config.s3.region, maxClockSkewSeconds: config.s3.maxClockSkewSeconds),
             authorizer: S3Authorizer(roles: roles, region: config.s3.region),
-            router: BackendRouter(routes: routes),
+            router: router,
             virtualHosts: VirtualHostResolver(baseDomains: config.s3.baseDomains),
             secureTransport: config.s3.tls != nil,
             forwarding: ForwardedRequest.Policy(trustedProxies: config.s3.trustedProxies.compactMap(IPAddressRange.init)),

@@ -163,47 +163,4 @@ struct ConfigurationValidator {
             if policy.file.isEmpty { throw config.error("\(field).file", "required") }
         }
     }
-
-    private func validateBackends() throws {
-        var names = Set<String>()
-        for (index, backend) in config.backends.enumerated() {
-            let field = "backends[\(index)]"
-            if !names.insert(backend.name).inserted {
-                throw config.error("\(field).name", "backend '\(backend.name)' is configured twice")
-            }
-            if backend.buckets.isEmpty {
-                throw config.error("\(field).buckets", "at least one bucket pattern is required")
-            }
-            switch backend.type {
-            case .filesystem:
-                if (backend.path ?? "").isEmpty {
-                    throw config.error("\(field).path", "required for a filesystem backend")
-                }
-                if backend.webIdentity != nil || backend.anonymous || backend.accessKeyId != nil {
-                    throw config.error(field, "credentials (accessKeyId, webIdentity, anonymous) are only for s3 backends")
-                }
-            case .s3:
-                guard let endpoint = backend.endpoint, endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
-                    throw config.error("\(field).endpoint", "required for an s3 backend: an http(s) URL")
-                }
-                if (backend.accessKeyId == nil) != (backend.secretAccessKey == nil) {
-                    throw config.error("\(field).secretAccessKey", "accessKeyId and secretAccessKey go together")
-                }
-                try validateBackendCredentials(backend, field: field)
-                if !(1...4096).contains(backend.maxConnections) {
-                    throw config.error("\(field).maxConnections", "must be between 1 and 4096")
-                }
-                // Zero would mean "no timeout" to the HTTP client: a dead backend would hang requests.
-                if !(1...3600).contains(backend.connectTimeoutSeconds) {
-                    throw config.error("\(field).connectTimeoutSeconds", "must be between 1 and 3600")
-                }
-                if !(1...86400).contains(backend.readTimeoutSeconds) {
-                    throw config.error("\(field).readTimeoutSeconds", "must be between 1 and 86400")
-                }
-                if !(0...10).contains(backend.retries) {
-                    throw config.error("\(field).retries", "must be between 0 and 10")
-                }
-            }
-        }
-    }
 }

@@ -40,7 +40,7 @@ import Testing
 
     static func router(_ backends: [(String, [String])]) -> BackendRouter {
         BackendRouter(routes: backends.map { name, patterns in
-            BackendRouter.Route(patterns: patterns.map(BucketPattern.init), backend: StubBackend(name: name, behaviour: .fails))
+            BackendRouter.Route(patterns: patterns, backend: StubBackend(name: name, behaviour: .fails))
         })
     }
 
@@ -81,5 +81,41 @@ import Testing
         ]
         let listings = await S3Responder.fetchBucketLists(backends, timeout: .milliseconds(200), logger: Logger(label: "test"))
         #expect(listings.map { $0?.map(\.name) } == [["a1"], nil, nil, ["b1", "b2"]])
+    }
+}
+
+/// ListBuckets names buckets as clients address them: renamed buckets map back, buckets a
+/// backend holds but does not serve stay hidden.
+@Suite struct ListBucketsClientNamesTests {
+    static let router: BackendRouter = {
+        let stub = ListBucketsMergeTests.StubBackend(name: "ceph", behaviour: .fails)
+        let local = ListBucketsMergeTests.StubBackend(name: "local", behaviour: .fails)
+        return BackendRouter(
+            routes: [
+                BackendRouter.Route(
+                    buckets: [
+                        BucketRoute(pattern: "team-a", backendBucket: "corp-team-a", keyPrefix: "portcullis/"),
+                        BucketRoute(pattern: "team-b", backendBucket: "corp-team-a", keyPrefix: "b/"),
+                        BucketRoute(pattern: "proj-*", backendBucket: "corp-proj-*"),
+                        BucketRoute(pattern: "logs-*"),
+                    ], backend: stub),
+                BackendRouter.Route(buckets: [BucketRoute(pattern: "eu-*")], regions: ["eu-central-1"], backend: stub),
+            ],
+            defaultBackend: local)
+    }()
+
+    @Test(arguments: [
+        ("ceph", "corp-team-a", nil as String?, ["team-a", "team-b"]),
+        ("ceph", "corp-proj-x", nil, ["proj-x"]),
+        ("ceph", "logs-1", nil, ["logs-1"]),
+        ("ceph", "team-a", nil, []),           // the backend's own bucket of that name is not served
+        ("ceph", "unrelated", nil, []),
+        ("ceph", "eu-data", nil, []),          // a region-bound route needs the request's region
+        ("ceph", "eu-data", "eu-central-1", ["eu-data"]),
+        ("local", "anything", nil, ["anything"]),
+        ("local", "logs-2", nil, []),          // routed to ceph, so not local's
+    ])
+    func backendBucketsMapToClientNames(backend: String, bucket: String, region: String?, expected: [String]) {
+        #expect(Self.router.clientBuckets(forBackendBucket: bucket, backend: backend, region: region) == expected)
     }
 }
