@@ -288,8 +288,10 @@ class Bench:
         result = wrk(url, a.sts_connections, a.wrk_threads, a.duration, script)
         self.check(result.errors == 0, f"STS: {result.errors} failed of {result.requests}")
         self.results.sts = result
+        jwks_fetches = self.issuer.requests.count("/jwks.json")
         print(f"  AssumeRoleWithWebIdentity {result.rps:9.0f} /s  p50 {result.p50_ms:.2f} ms  "
-              f"p99 {result.p99_ms:.2f} ms  ({result.requests} requests, {a.sts_tokens} distinct RS256 tokens)", flush=True)
+              f"p99 {result.p99_ms:.2f} ms  ({result.requests} requests, {a.sts_tokens} distinct RS256 tokens, "
+              f"JWKS fetched {jwks_fetches}×)", flush=True)
 
     def check(self, ok: bool, failure: str) -> None:
         if not ok:
