@@ -41,11 +41,17 @@ test-unit: build-tests
 test-e2e: build venv apt-tools
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS) tests/e2e
 
-## Benchmarks: hot-path micro-benchmarks (release build of bench/swift), then throughput and
-## memory through S3Server against the filesystem backend and SeaweedFS.
-bench: build venv
-	$(SWIFT) run -c release PortcullisBench
-	$(VENV)/bin/python bench/throughput.py
+## Benchmarks (not part of CI; about 10 minutes): hot-path micro-benchmarks (bench/PortcullisBench),
+## then bench/compare.py on the release binaries: S3Server vs nginx as a plain proxy vs direct,
+## all against an nginx dav backend, S3Server's memory under 64 concurrent uploads, and
+## STSServer's AssumeRoleWithWebIdentity rate. `make bench BENCH_ARGS=--quick` checks the harness
+## in a minute; `bench/compare.py --help` lists the knobs.
+BENCH_ARGS ?=
+
+bench: venv bench-tools
+	$(SWIFT) build -c release
+	$(SWIFT) run -c release --skip-build PortcullisBench
+	PORTCULLIS_BIN_DIR="$$($(SWIFT) build -c release --show-bin-path)" $(VENV)/bin/python bench/compare.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build .test-work
