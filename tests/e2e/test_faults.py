@@ -52,7 +52,7 @@ class FaultDeployment(Deployment):
             {"name": "stub", "type": "s3", "endpoint": self.stub.endpoint, "region": "us-east-1",
              "accessKeyId": {"value": "AKSTUB"}, "secretAccessKey": {"value": "stub-secret"},
              "buckets": ["stall-*", "flaky-*", "slowdown-*"], **faults},
-            {"name": "refused", "type": "s3", "endpoint": f"http://127.0.0.1:{self.refused_port}",
+            {"name": "refused", "type": "s3", "endpoint": f"http://127.0.0.1:{self.refused_port}", "anonymous": True,
              "buckets": ["refused-*"], **faults},
             seaweed,
         ]
