@@ -293,3 +293,13 @@ def test_unreadable_ca_bundle_stops_startup(routing):
     assert result.returncode != 0
     assert f"{config}: backends[3].caBundle: cannot load PEM certificates from {routing.ca}.missing" in result.stderr, \
         result.stderr
+
+
+def test_list_buckets_names_buckets_as_clients_address_them(routing, creds):
+    """Renamed buckets are listed under the client's names, never the backend's; a backend bucket
+    no route serves is not listed; a region-bound route shows only for its region."""
+    names = {b["Name"] for b in client(routing, creds).list_buckets()["Buckets"]}
+    assert {"team-a", "team-b", "proj-one", "vh-data", "tls-ca", "tls-insecure"} <= names, names
+    assert not {n for n in names if n.startswith("corp-")}, names
+    eu = {b["Name"] for b in client(routing, creds, region="eu-central-1").list_buckets()["Buckets"]}
+    assert "team-a" in eu and not {n for n in eu if n.startswith("corp-")}, eu
