@@ -154,3 +154,32 @@ def test_copies_recompute_the_checksum(s3, bucket):
                                CopySource={"Bucket": bucket, "Key": "src"}, CopySourceRange="bytes=0-999")
     assert part["CopyPartResult"]["ChecksumCRC32"] == b64(crc32(body[:1000]))
     s3.abort_multipart_upload(Bucket=bucket, Key="parts", UploadId=uid)
+
+
+def test_complete_checks_the_full_object_checksum_the_client_sends(s3, bucket):
+    """On CompleteMultipartUpload `x-amz-checksum-crc32` is the whole object's checksum: a right
+    one completes the upload, a wrong one is BadDigest and publishes nothing."""
+    parts = [os.urandom(5 * MIB), os.urandom(99)]
+    whole = b64(crc32(b"".join(parts)))
+
+    def upload(key: str) -> tuple[str, list]:
+        uid = s3.create_multipart_upload(Bucket=bucket, Key=key, ChecksumAlgorithm="CRC32", ChecksumType="FULL_OBJECT")["UploadId"]
+        done = []
+        for number, data in enumerate(parts, 1):
+            answer = s3.upload_part(Bucket=bucket, Key=key, UploadId=uid, PartNumber=number, Body=data, ChecksumAlgorithm="CRC32")
+            done.append({"PartNumber": number, "ETag": answer["ETag"], "ChecksumCRC32": answer["ChecksumCRC32"]})
+        return uid, done
+
+    uid, done = upload("whole-right")
+    answer = s3.complete_multipart_upload(Bucket=bucket, Key="whole-right", UploadId=uid, MultipartUpload={"Parts": done},
+                                          ChecksumCRC32=whole, ChecksumType="FULL_OBJECT")
+    assert answer["ChecksumCRC32"] == whole
+
+    uid, done = upload("whole-wrong")
+    with pytest.raises(ClientError) as ei:
+        s3.complete_multipart_upload(Bucket=bucket, Key="whole-wrong", UploadId=uid, MultipartUpload={"Parts": done},
+                                     ChecksumCRC32=b64(crc32(b"something else")), ChecksumType="FULL_OBJECT")
+    assert client_error(ei) == (400, "BadDigest")
+    with pytest.raises(ClientError) as ei:
+        s3.head_object(Bucket=bucket, Key="whole-wrong")
+    assert client_error(ei)[0] == 404

@@ -146,7 +146,8 @@ struct FilesystemBackend: S3Backend {
             }
             let parts = try CompleteMultipartUploadRequest(parsing: collected).parts
             let info = try await store.completeMultipartUpload(
-                bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", parts: parts)
+                bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", parts: parts,
+                expectedChecksum: try S3Responder.checksumHeader(request.headers))
             let location = "/\(bucket)/\(S3XML.urlEncode(key))"
             return .xml(
                 S3XML.completeMultipartUploadResult(location: location, bucket: bucket, key: key, etag: info.etag, checksum: info.checksum))

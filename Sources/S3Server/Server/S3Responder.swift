@@ -188,7 +188,9 @@ struct S3Responder: Sendable {
         var expectedTrailers: [String] = []
         if operation.hasRequestBody {
             do {
-                checksum = try Self.checksumHeader(request.headers)
+                // On CompleteMultipartUpload an x-amz-checksum-* header is the whole object's
+                // checksum (FULL_OBJECT uploads), for the store to check, not the XML body's.
+                if operation.name != .completeMultipartUpload { checksum = try Self.checksumHeader(request.headers) }
                 if auth.chunkedMode != nil, let trailer = request.headers[HTTPField.Name("x-amz-trailer")!] {
                     expectedTrailers = trailer.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercased() }
                     guard expectedTrailers.count == 1, let algorithm = ChecksumAlgorithm(headerName: expectedTrailers[0]), checksum == nil else {

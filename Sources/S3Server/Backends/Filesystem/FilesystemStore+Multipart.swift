@@ -188,7 +188,11 @@ extension FilesystemStore {
     /// - Returns: the object's info; ETag `"<hex MD5 of the concatenated binary part MD5s>-<N>"`;
     ///   with a checksum algorithm, a composite checksum (`base64(hash(part checksums))-N`) or a
     ///   full-object one computed over the assembled bytes.
-    func completeMultipartUpload(bucket: String, key: String, uploadId: String, parts: [CompletedPart]) async throws -> ObjectInfo {
+    /// - Parameter expectedChecksum: the whole object's checksum the client sent with the request
+    ///   (`x-amz-checksum-<algorithm>`), checked before anything is published.
+    func completeMultipartUpload(
+        bucket: String, key: String, uploadId: String, parts: [CompletedPart], expectedChecksum: (algorithm: ChecksumAlgorithm, base64: String)? = nil
+    ) async throws -> ObjectInfo {
         try validate(bucket: bucket)
         try validate(key: key)
         guard !parts.isEmpty else { throw S3StoreError.malformedXML }
@@ -239,6 +243,13 @@ extension FilesystemStore {
                     checksum = composite
                 case .fullObject:
                     checksum = fullObject.map { ObjectChecksum(algorithm: settings.algorithm, value: $0.base64(), type: .fullObject) }
+                }
+            }
+            if let expectedChecksum {
+                // S3 compares a full-object checksum as is and a composite one without its `-N`.
+                let computed = checksum.map { $0.value.split(separator: "-").first.map(String.init) ?? $0.value }
+                guard checksum?.algorithmName == expectedChecksum.algorithm.rawValue, computed == expectedChecksum.base64 else {
+                    throw S3StoreError.badDigest(expectedChecksum.algorithm.headerName.replacingOccurrences(of: "x-amz-checksum-", with: ""))
                 }
             }
             let record = FSObjectRecord(

@@ -57,6 +57,11 @@ struct S3StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         .init(code: "InvalidPart", httpStatus: 400, message: message)
     }
 
+    /// A checksum the client sent for the whole object differs from the stored bytes'.
+    static func badDigest(_ algorithm: String) -> Self {
+        .init(code: "BadDigest", httpStatus: 400, message: "The \(algorithm) you specified did not match the calculated checksum.")
+    }
+
     static let invalidPartOrder = Self(
         code: "InvalidPartOrder",
         httpStatus: 400,
