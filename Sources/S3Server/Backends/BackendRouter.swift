@@ -38,10 +38,27 @@ struct BackendRouter: Sendable {
     func route(bucket: String, region: String?) -> Routed? {
         for route in routes where route.regions.isEmpty || (region.map { route.regions.contains($0) } ?? false) {
             for entry in route.buckets {
-                if let mapping = entry.mapping(for: bucket) { return Routed(backend: route.backend, mapping: mapping) }
+                guard let mapping = entry.mapping(for: bucket) else { continue }
+                if entry.backendBucket == nil && isRenameTarget(bucket, on: route.backend.name) { return nil }
+                return Routed(backend: route.backend, mapping: mapping)
             }
         }
-        return defaultBackend.map { Routed(backend: $0, mapping: BucketMapping(clientBucket: bucket)) }
+        guard let defaultBackend, !isRenameTarget(bucket, on: defaultBackend.name) else { return nil }
+        return Routed(backend: defaultBackend, mapping: BucketMapping(clientBucket: bucket))
+    }
+
+    /// Whether `bucket` is, on `backend`, the backend bucket behind a rename. Such a bucket is
+    /// reachable only through its client names: addressed under its own name (through a plain
+    /// glob or the default backend) it would expose every client bucket it holds, whatever
+    /// key prefix each is confined to.
+    func isRenameTarget(_ bucket: String, on backend: String) -> Bool {
+        routes.contains { route in
+            route.backend.name == backend
+                && route.buckets.contains { entry in
+                    guard let target = entry.backendBucket else { return false }
+                    return target.contains("*") ? BucketPattern(target).matches(bucket) : target == bucket
+                }
+        }
     }
 
     func backend(for bucket: String, region: String? = nil) -> (any S3Backend)? {

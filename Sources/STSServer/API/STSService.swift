@@ -87,9 +87,12 @@ struct STSService: Sendable {
         }
         let tags = try SessionTagsClaim.parse(identity.claims[SessionTagsClaim.claimName])
         let sourceIdentity = try Self.sourceIdentity(identity.claims["https://aws.amazon.com/source_identity"])
+        // The trust policy sees every claim: a provider's `sessionClaims` narrows what the session
+        // carries, and must not make a trust-policy Deny on another claim stop matching.
         let frozenClaims = FrozenClaims.freeze(identity.claims, selecting: sessionClaims[identity.issuer])
         let trust = TrustPolicyContext.make(
-            identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName, frozenClaims: frozenClaims,
+            identity: identity, roleARN: roleARN, accountID: accountID, sessionName: sessionName,
+            frozenClaims: sessionClaims[identity.issuer] == nil ? frozenClaims : FrozenClaims.freeze(identity.claims),
             tags: tags, sourceIdentity: sourceIdentity, sourceIP: facts.sourceIP, now: facts.now)
         let decision = PolicyEvaluator(rolePolicies: [role.trustPolicy]).evaluate(trust)
         guard decision.isAllowed else {

@@ -119,3 +119,37 @@ import Testing
         #expect(Self.router.clientBuckets(forBackendBucket: bucket, backend: backend, region: region) == expected)
     }
 }
+
+/// A renamed bucket's backend bucket is never reachable under its own name: through a plain
+/// glob or the default backend it would expose every client bucket it holds.
+@Suite struct RenameTargetIsolationTests {
+    @Test(arguments: [
+        ("shared", nil as String?),         // the target of two prefixed renames
+        ("corp-proj-x", nil),               // matches a renamed glob's target
+        ("team-a", "ceph"),                 // the client name itself routes
+        ("proj-x", "ceph"),
+        ("logs-1", "ceph"),
+        ("other", "ceph"),                  // the catch-all glob still takes everything else
+    ])
+    func renameTargetsDoNotRouteUnderTheirOwnName(bucket: String, expected: String?) {
+        let ceph = ListBucketsMergeTests.StubBackend(name: "ceph", behaviour: .fails)
+        let local = ListBucketsMergeTests.StubBackend(name: "local", behaviour: .fails)
+        let router = BackendRouter(
+            routes: [
+                BackendRouter.Route(
+                    buckets: [
+                        BucketRoute(pattern: "team-a", backendBucket: "shared", keyPrefix: "a/"),
+                        BucketRoute(pattern: "team-b", backendBucket: "shared", keyPrefix: "b/"),
+                        BucketRoute(pattern: "proj-*", backendBucket: "corp-proj-*"),
+                        BucketRoute(pattern: "logs-*"),
+                        BucketRoute(pattern: "*"),
+                    ], backend: ceph),
+            ],
+            defaultBackend: local)
+        #expect(router.route(bucket: bucket, region: nil)?.backend.name == expected)
+        let viaDefault = BackendRouter(routes: [BackendRouter.Route(buckets: [BucketRoute(pattern: "team-a", backendBucket: "shared")], backend: ceph)],
+                                       defaultBackend: ceph)
+        #expect(viaDefault.route(bucket: "shared", region: nil) == nil)
+        #expect(viaDefault.clientBuckets(forBackendBucket: "shared", backend: "ceph", region: nil) == ["team-a"])
+    }
+}

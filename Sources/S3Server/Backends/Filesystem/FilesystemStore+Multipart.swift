@@ -247,8 +247,10 @@ extension FilesystemStore {
             }
             if let expectedChecksum {
                 // S3 compares a full-object checksum as is and a composite one without its `-N`.
-                let computed = checksum.map { $0.value.split(separator: "-").first.map(String.init) ?? $0.value }
-                guard checksum?.algorithmName == expectedChecksum.algorithm.rawValue, computed == expectedChecksum.base64 else {
+                let computed = checksum.flatMap { Base64.decode($0.value.split(separator: "-").first.map(String.init) ?? $0.value) }
+                guard checksum?.algorithmName == expectedChecksum.algorithm.rawValue, let computed,
+                    computed == Base64.decode(expectedChecksum.base64.trimmingASCIIWhitespace())
+                else {
                     throw S3StoreError.badDigest(expectedChecksum.algorithm.headerName.replacingOccurrences(of: "x-amz-checksum-", with: ""))
                 }
             }
