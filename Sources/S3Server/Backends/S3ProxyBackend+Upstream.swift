@@ -108,8 +108,9 @@ extension S3ProxyBackend {
                 payloadHash: request.payloadHash, date: AmzDate(epochSeconds: ISO8601.now())
             ).headersToAdd
         }
-        // AsyncHTTPClient sets Host from the URL; a virtual-hosted request names the bucket's host instead.
-        for (name, value) in headers where name != "host" || value != hostHeader { outgoing.headers.add(name: name, value: value) }
+        // Host goes out exactly as signed (AsyncHTTPClient adds its own only when none is set, and
+        // would write an endpoint's explicit default port or IPv6 brackets differently).
+        for (name, value) in headers { outgoing.headers.add(name: name, value: value) }
         outgoing.body = request.body
         return outgoing
     }

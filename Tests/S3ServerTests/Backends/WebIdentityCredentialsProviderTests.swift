@@ -40,6 +40,7 @@ import Testing
         }
 
         func setHolding(_ on: Bool) { holding = on }
+        func setLifetime(_ seconds: Int64) { lifetime = seconds }
         func setFailure(_ error: WebIdentityError?) { failure = error }
         func release() {
             holding = false
@@ -99,6 +100,45 @@ import Testing
         #expect(try await provider.credentials()?.accessKeyID == "ASIA1")
         await provider.settle()
         #expect(await provider.refreshCount == 2)
+        #expect(try await provider.credentials()?.accessKeyID == "ASIA2")
+    }
+
+    /// A margin at least as long as the lifetime STS granted makes the credentials due at once;
+    /// STS is still called at most once per retry interval, not on every request.
+    @Test func aMarginLongerThanTheLifetimeDoesNotStormSTS() async throws {
+        let clock = TestClock()
+        clock.set(1000)
+        let sts = ScriptedSTS(clock: clock, lifetime: 900)
+        let provider = Self.provider(sts, clock: clock, margin: 2000)
+        #expect(try await provider.credentials()?.accessKeyID == "ASIA1")
+        for second: Int64 in [1001, 1002, 1004] {
+            clock.set(second)
+            _ = try await provider.credentials()
+            await provider.settle()
+        }
+        #expect(await provider.refreshCount == 1)
+        clock.set(1005)
+        _ = try await provider.credentials()
+        await provider.settle()
+        #expect(await provider.refreshCount == 2)
+        clock.set(1006)
+        _ = try await provider.credentials()
+        await provider.settle()
+        #expect(await provider.refreshCount == 2)
+    }
+
+    /// Credentials that are (nearly) expired when they arrive count as a failure: requests get
+    /// ServiceUnavailable and back off instead of calling STS each time.
+    @Test func credentialsExpiredOnArrivalAreAFailure() async throws {
+        let clock = TestClock()
+        clock.set(1000)
+        let sts = ScriptedSTS(clock: clock, lifetime: 5)
+        let provider = Self.provider(sts, clock: clock)
+        await #expect(throws: S3Error.self) { try await provider.credentials() }
+        await #expect(throws: S3Error.self) { try await provider.credentials() }
+        #expect(await sts.tokens.count == 1)
+        await sts.setLifetime(900)
+        clock.set(1005)
         #expect(try await provider.credentials()?.accessKeyID == "ASIA2")
     }
 

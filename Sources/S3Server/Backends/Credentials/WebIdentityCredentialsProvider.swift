@@ -33,6 +33,7 @@ actor WebIdentityCredentialsProvider: BackendCredentialsProvider {
     private(set) var held: Held?
     private var refreshing: Task<Held, any Error>?
     private var lastFailure: (at: Int64, error: WebIdentityError)?
+    private var lastSuccessAt: Int64?
     /// How many refreshes were started (for tests and the log).
     private(set) var refreshCount = 0
 
@@ -64,7 +65,11 @@ actor WebIdentityCredentialsProvider: BackendCredentialsProvider {
     func credentials() async throws(S3Error) -> BackendCredentials? {
         let now = self.now()
         if let held, now < held.expiration - Self.expirySafetySeconds {
-            if now >= held.expiration - refreshMargin(for: held), refreshing == nil, !backingOff(now) {
+            // At most one refresh per `retryInterval` also after a success: a margin as long as
+            // the lifetime STS actually granted would otherwise call STS on every request.
+            if now >= held.expiration - refreshMargin(for: held), refreshing == nil, !backingOff(now),
+                lastSuccessAt.map({ now >= $0 + retryInterval }) ?? true
+            {
                 _ = startRefresh()
             }
             return held.credentials
@@ -121,8 +126,13 @@ actor WebIdentityCredentialsProvider: BackendCredentialsProvider {
         refreshing = nil
         let now = self.now()
         switch result {
+        case .success(let credentials) where (credentials.expiration ?? now) - Self.expirySafetySeconds <= now:
+            // Unusable on arrival (a clock ahead of STS's, or a lifetime shorter than the safety
+            // margin): a failure, so that requests back off instead of calling STS each time.
+            return finish(.failure(.expiredOnArrival(expiration: credentials.expiration ?? now)))
         case .success(let credentials):
             let fresh = Held(credentials: credentials, receivedAt: now)
+            lastSuccessAt = now
             held = fresh
             lastFailure = nil
             logger.info(

@@ -1,3 +1,5 @@
+import Shared
+
 /// Why temporary backend credentials could not be obtained. The descriptions are for logs:
 /// they never contain the token or any credential.
 enum WebIdentityError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -9,6 +11,8 @@ enum WebIdentityError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadableAnswer(status: Int)
     /// STS could not be reached or did not answer in time.
     case unreachable(String)
+    /// The credentials expire (within the safety margin) as they arrive.
+    case expiredOnArrival(expiration: Int64)
 
     var description: String {
         switch self {
@@ -16,6 +20,8 @@ enum WebIdentityError: Error, Sendable, Equatable, CustomStringConvertible {
         case .refused(let status, let code, let message): "STS refused (HTTP \(status)) \(code): \(message.prefix(300))"
         case .unreadableAnswer(let status): "STS answered HTTP \(status) without credentials or an STS error"
         case .unreachable(let problem): "STS unreachable: \(problem.prefix(300))"
+        case .expiredOnArrival(let expiration):
+            "STS credentials expire at \(ISO8601.seconds(expiration)), as they arrive: check this host's clock and the role's session duration"
         }
     }
 }
