@@ -34,6 +34,11 @@ extension S3ProxyBackend {
                 return try await execute(outgoing, timeout: timeout, watching: request.clientBody)
             } catch {
                 if request.clientBody?.failed == true { throw error }
+                // No retry once the body began (the policy below), and the failure goes back to
+                // the responder: the HTTP client must let go of the client's body first.
+                if let body = request.clientBody, body.started {
+                    await body.abandon(waitingAtMost: .seconds(readTimeoutSeconds))
+                }
                 let failure = UpstreamFailure(error)
                 if failure == .cancelled { throw error }
                 let attempt = UpstreamRetryPolicy.Attempt(

@@ -21,6 +21,10 @@ struct PrefetchedBody: AsyncSequence, Sendable {
             /// A `next()` is under way: waiting for our client's bytes is not the backend's fault.
             var pulling = false
             var lastReturned = ContinuousClock.now
+            /// The request was given up: no further `next()` reaches the client's body.
+            var abandoned = false
+            /// Waiting in ``abandon(waitingAtMost:)`` for the `next()` under way to return.
+            var waiters: [CheckedContinuation<Void, Never>] = []
         }
         private let state = NIOLockedValueBox(State())
         init(_ iterator: BackendRequestBody.AsyncIterator) { self.iterator = iterator }
@@ -42,26 +46,66 @@ struct PrefetchedBody: AsyncSequence, Sendable {
             }
         }
 
-        fileprivate func willPull() {
+        /// Stops the HTTP client from reading the client's body any further, and waits (bounded)
+        /// for a read under way to return. The request body is a single-reader stream that
+        /// Hummingbird reads again once the responder returns; a read of ours still pending then
+        /// would be a second concurrent reader, which NIO traps on.
+        func abandon(waitingAtMost limit: Duration) async {
+            let pending: Bool = state.withLockedValue {
+                $0.abandoned = true
+                return $0.pulling
+            }
+            guard pending else { return }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await withCheckedContinuation { continuation in
+                        let resumeNow: Bool = self.state.withLockedValue {
+                            guard $0.pulling else { return true }
+                            $0.waiters.append(continuation)
+                            return false
+                        }
+                        if resumeNow { continuation.resume() }
+                    }
+                }
+                group.addTask { try? await Task.sleep(for: limit) }
+                await group.next()
+                group.cancelAll()
+                // The sleeping task ends on cancellation; a waiter left behind is resumed when
+                // the read returns.
+            }
+        }
+
+        /// - Returns: false when the request was abandoned: no read may start.
+        fileprivate func willPull() -> Bool {
             state.withLockedValue {
+                guard !$0.abandoned else { return false }
                 $0.started = true
                 $0.pulling = true
+                return true
             }
         }
 
         fileprivate func didPull(_ buffer: ByteBuffer?) {
-            state.withLockedValue {
-                $0.pulling = false
-                $0.finished = buffer == nil
-                $0.lastReturned = .now
+            let waiters = state.withLockedValue { state in
+                state.pulling = false
+                state.finished = buffer == nil
+                state.lastReturned = .now
+                let waiters = state.waiters
+                state.waiters = []
+                return waiters
             }
+            for waiter in waiters { waiter.resume() }
         }
 
         fileprivate func didFail() {
-            state.withLockedValue {
-                $0.pulling = false
-                $0.failed = true
+            let waiters = state.withLockedValue { state in
+                state.pulling = false
+                state.failed = true
+                let waiters = state.waiters
+                state.waiters = []
+                return waiters
             }
+            for waiter in waiters { waiter.resume() }
         }
     }
 
@@ -74,7 +118,7 @@ struct PrefetchedBody: AsyncSequence, Sendable {
         let rest: IteratorBox
 
         mutating func next() async throws -> ByteBuffer? {
-            rest.willPull()
+            guard rest.willPull() else { throw CancellationError() }
             if !started {
                 started = true
                 rest.didPull(first)
