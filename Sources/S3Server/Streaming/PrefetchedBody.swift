@@ -24,7 +24,7 @@ struct PrefetchedBody: AsyncSequence, Sendable {
             /// The request was given up: no further `next()` reaches the client's body.
             var abandoned = false
             /// Waiting in ``abandon(waitingAtMost:)`` for the `next()` under way to return.
-            var waiters: [CheckedContinuation<Void, Never>] = []
+            var waiters: [ResumeOnce] = []
         }
         private let state = NIOLockedValueBox(State())
         init(_ iterator: BackendRequestBody.AsyncIterator) { self.iterator = iterator }
@@ -56,23 +56,28 @@ struct PrefetchedBody: AsyncSequence, Sendable {
                 return $0.pulling
             }
             guard pending else { return }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await withCheckedContinuation { continuation in
-                        let resumeNow: Bool = self.state.withLockedValue {
-                            guard $0.pulling else { return true }
-                            $0.waiters.append(continuation)
-                            return false
-                        }
-                        if resumeNow { continuation.resume() }
+            // Whichever comes first, the read returning or the limit, ends the wait; a stalled
+            // client must not hold the responder forever.
+            let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let waiter = ResumeOnce(continuation)
+                let returnedAlready: Bool = state.withLockedValue {
+                    guard $0.pulling else { return true }
+                    $0.waiters.append(waiter)
+                    return false
+                }
+                if returnedAlready {
+                    waiter.resume()
+                    return
+                }
+                timer.withLockedValue {
+                    $0 = Task {
+                        try? await Task.sleep(for: limit)
+                        waiter.resume()
                     }
                 }
-                group.addTask { try? await Task.sleep(for: limit) }
-                await group.next()
-                group.cancelAll()
-                // The sleeping task ends on cancellation; a waiter left behind is resumed when
-                // the read returns.
             }
+            timer.withLockedValue { $0?.cancel() }
         }
 
         /// - Returns: false when the request was abandoned: no read may start.
@@ -136,4 +141,21 @@ struct PrefetchedBody: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(first: first, rest: rest) }
+}
+
+/// A continuation that more than one party may try to resume; only the first does.
+final class ResumeOnce: Sendable {
+    private let continuation: NIOLockedValueBox<CheckedContinuation<Void, Never>?>
+
+    init(_ continuation: CheckedContinuation<Void, Never>) {
+        self.continuation = NIOLockedValueBox(continuation)
+    }
+
+    func resume() {
+        let pending = continuation.withLockedValue { value in
+            defer { value = nil }
+            return value
+        }
+        pending?.resume()
+    }
 }
