@@ -1,3 +1,4 @@
+import Logging
 import Shared
 
 /// The success answer of AssumeRoleWithWebIdentity, in AWS's element order.
@@ -13,6 +14,15 @@ struct AssumeRoleWithWebIdentityResult: Sendable {
     let provider: String
     let packedPolicySize: Int?
     var sourceIdentity: String? = nil
+
+    /// What the request's log line records about the session; never the secret or the token.
+    var logMetadata: Logger.Metadata {
+        [
+            "assumed_role": .string(assumedRoleARN), "subject": .string(subject), "issuer": .string(provider),
+            "access_key_id": .string(accessKeyID), "expires": .stringConvertible(expiration),
+            "source_identity": .string(sourceIdentity ?? ""),
+        ]
+    }
 
     func xml(requestID: String) -> String {
         var packed = ""

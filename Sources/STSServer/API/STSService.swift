@@ -32,8 +32,14 @@ struct STSService: Sendable {
         var signed: SignedRequest? = nil
     }
 
-    /// Dispatches on `Action`. Returns the XML body of a successful answer.
-    func handle(_ parameters: STSParameters, facts: RequestFacts, requestID: String) async throws(STSError) -> String {
+    /// A successful answer: its XML body, and what the request's log line should say about it.
+    struct Answer: Sendable {
+        var body: String
+        var logMetadata: Logger.Metadata = [:]
+    }
+
+    /// Dispatches on `Action`.
+    func handle(_ parameters: STSParameters, facts: RequestFacts, requestID: String) async throws(STSError) -> Answer {
         let action = try parameters.required("Action")
         guard let version = try parameters.single("Version") else { throw STSError.missingParameter("Version") }
         guard version == Self.version else {
@@ -41,9 +47,10 @@ struct STSService: Sendable {
         }
         switch action {
         case "AssumeRoleWithWebIdentity":
-            return try await assumeRoleWithWebIdentity(parameters, facts: facts).xml(requestID: requestID)
+            let result = try await assumeRoleWithWebIdentity(parameters, facts: facts)
+            return Answer(body: result.xml(requestID: requestID), logMetadata: result.logMetadata)
         case "GetCallerIdentity":
-            return try getCallerIdentity(facts.signed, facts: facts, requestID: requestID)
+            return Answer(body: try getCallerIdentity(facts.signed, facts: facts, requestID: requestID))
         default:
             throw STSError("InvalidAction", "Could not find operation \(action) for version \(version)")
         }
@@ -145,13 +152,6 @@ struct STSService: Sendable {
             logger.error("signing a session token failed", metadata: ["error": "\(error)"])
             throw STSError.internalError()
         }
-        logger.info(
-            "session issued",
-            metadata: [
-                "role": .string(roleARN), "session": .string(sessionName), "subject": .string(identity.subject),
-                "issuer": .string(identity.issuer), "access_key_id": .string(accessKeyID), "expires": .stringConvertible(expiry),
-                "source_identity": .string(sourceIdentity ?? ""),
-            ])
         return AssumeRoleWithWebIdentityResult(
             subject: identity.subject, audience: identity.audience, assumedRoleARN: claims.assumedRoleARN,
             assumedRoleID: "\(role.id):\(sessionName)", accessKeyID: accessKeyID, secretAccessKey: issued.secretAccessKey,

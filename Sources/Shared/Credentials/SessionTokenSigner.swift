@@ -29,18 +29,13 @@ public struct SessionTokenSigner: Sendable {
 
     /// Signs `claims` and returns the token and the secret access key that goes with it.
     public func issue(_ claims: SessionClaims) throws -> (token: String, secretAccessKey: String) {
-        let header = #"{"alg":"ES256","kid":"# + jsonString(keyID) + #","typ":"JWT"}"#
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let payload = try encoder.encode(claims)
-        let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(payload)
+        var header: [UInt8] = Array(#"{"alg":"ES256","kid":"#.utf8)
+        JSONText.appendString(keyID, to: &header)
+        header.append(contentsOf: #","typ":"JWT"}"#.utf8)
+        let payload = claims.jsonBytes
+        let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
         let signature = try key.signature(for: Array(signingInput.utf8))
         let token = signingInput + "." + Base64URL.encode(signature.rawRepresentation)
         return (token, derivation.secret(accessKeyID: claims.akid, tokenID: claims.jti))
-    }
-
-    private func jsonString(_ text: String) -> String {
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }

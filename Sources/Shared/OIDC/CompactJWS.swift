@@ -14,10 +14,13 @@ struct CompactJWS: Sendable {
     /// 20 000 characters; the margin covers other callers).
     static let maximumLength = 32 * 1024
 
-    let token: String
     let header: JOSEHeader
     /// The payload's members as sent; only trustworthy after signature verification.
     let unverifiedClaims: [String: JSONValue]
+    /// `header.payload`, the bytes the signature covers (RFC 7515 §5.2).
+    let signingInput: [UInt8]
+    /// The decoded third segment.
+    let signature: [UInt8]
 
     init(_ token: String) throws(OIDCError) {
         guard token.utf8.count <= Self.maximumLength else { throw .malformedToken("token is too long") }
@@ -25,7 +28,7 @@ struct CompactJWS: Sendable {
         guard parts.count == 3 else { throw .malformedToken("expected three dot-separated segments") }
         guard let headerBytes = Self.base64URLDecode(parts[0]),
             let payloadBytes = Self.base64URLDecode(parts[1]),
-            Self.base64URLDecode(parts[2]) != nil
+            let signature = Self.base64URLDecode(parts[2])
         else {
             throw .malformedToken("a segment is not base64url")
         }
@@ -35,9 +38,10 @@ struct CompactJWS: Sendable {
         guard let claims = Self.decodeObject(payloadBytes) else {
             throw .malformedToken("payload is not a JSON object")
         }
-        self.token = token
         self.header = try JOSEHeader(members: headerMembers)
         self.unverifiedClaims = claims
+        self.signingInput = Array(token.utf8[parts[0].startIndex..<parts[1].endIndex])
+        self.signature = signature
     }
 
     private static func decodeObject(_ bytes: [UInt8]) -> [String: JSONValue]? {

@@ -13,8 +13,8 @@ struct OIDCKeySet: Sendable {
 
     /// The outcome of looking up a key for a token header.
     enum Selection: Sendable {
-        /// Exactly one key fits; verify with this collection, which holds only that key.
-        case found(JWTKeyCollection)
+        /// Exactly one key fits; verify with this algorithm, bound to that key alone.
+        case found(any JWTAlgorithm)
         /// No key has this `kid` (or, without `kid`, no key fits the algorithm): worth a refresh.
         case unknown
         /// A key with this `kid` exists but may not verify the token's algorithm.

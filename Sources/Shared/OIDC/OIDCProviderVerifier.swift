@@ -36,7 +36,7 @@ struct OIDCProviderVerifier: Sendable {
         // verifies an HMAC token (JWSAlgorithm cannot represent one).
         if let hmac = SharedSecretAlgorithm(rawValue: jws.header.alg) {
             guard let verifier = await sharedSecret?.verifier(for: hmac) else { throw .unsupportedAlgorithm(jws.header.alg) }
-            return try await verifySignatureAndClaims(jws, with: verifier, now: now)
+            return try verifySignatureAndClaims(jws, with: verifier, now: now)
         }
 
         // 1. The header alg must be on this issuer's allow-list. `none` never is, which defeats
@@ -50,43 +50,25 @@ struct OIDCProviderVerifier: Sendable {
         if case .unknown = selection {
             selection = try await cache.keysAfterUnknownKey(now: now).select(kid: jws.header.kid, algorithm: algorithm)
         }
-        let verifier: JWTKeyCollection
+        let verifier: any JWTAlgorithm
         switch selection {
-        case .found(let collection): verifier = collection
+        case .found(let algorithm): verifier = algorithm
         case .unknown: throw .unknownKey(kid: jws.header.kid)
         case .incompatibleAlgorithm: throw .unsupportedAlgorithm(jws.header.alg)
         case .ambiguous: throw .ambiguousKey(kid: jws.header.kid)
         }
 
-        return try await verifySignatureAndClaims(jws, with: verifier, now: now)
+        return try verifySignatureAndClaims(jws, with: verifier, now: now)
     }
 
-    /// 3. Signature, by jwt-kit, with a collection that holds only the chosen key and algorithm.
-    ///    A bad signature never triggers a key refresh. 4. Claims.
-    private func verifySignatureAndClaims(_ jws: CompactJWS, with verifier: JWTKeyCollection, now: Date) async throws(OIDCError) -> VerifiedIdentityToken {
-        let claims: [String: JSONValue]
-        do {
-            claims = try await verifier.verify(jws.token, as: RawClaims.self).members
-        } catch {
+    /// 3. Signature, by a jwt-kit signer that holds only the chosen key and algorithm, over the
+    ///    bytes `CompactJWS` split out. A bad signature never triggers a key refresh. 4. Claims,
+    ///    from the payload `CompactJWS` already decoded: now that the signature holds, they are
+    ///    the issuer's.
+    private func verifySignatureAndClaims(_ jws: CompactJWS, with verifier: any JWTAlgorithm, now: Date) throws(OIDCError) -> VerifiedIdentityToken {
+        guard (try? verifier.verify(jws.signature, signs: jws.signingInput)) == true else {
             throw .invalidSignature
         }
-        return try claimValidator.validate(claims: claims, header: jws.header, now: now)
+        return try claimValidator.validate(claims: jws.unverifiedClaims, header: jws.header, now: now)
     }
-}
-
-/// A jwt-kit payload that keeps every claim and checks none: claims are checked afterwards by
-/// ``IDTokenClaimValidator`` with leeway and strict types.
-private struct RawClaims: JWTPayload {
-    var members: [String: JSONValue]
-
-    init(from decoder: any Decoder) throws {
-        members = try decoder.singleValueContainer().decode([String: JSONValue].self)
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(members)
-    }
-
-    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }

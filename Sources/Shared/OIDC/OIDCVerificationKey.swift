@@ -6,23 +6,27 @@ import JWTKit
 /// jwt-kit's own JWKS handling has three traps (swift-stack.md §5): one unsupported key makes
 /// `add(jwksJSON:)` reject the whole set; an unknown `kid` silently falls back to the default
 /// key; and the header `alg` is never compared with the key. So each JWK is vetted here on its
-/// own, and for every algorithm it may verify it gets a *private* `JWTKeyCollection` holding that
+/// own, and for every algorithm it may verify it gets a *private* jwt-kit signer bound to that
 /// one key with that one algorithm. Whatever `kid` or `alg` a token claims, jwt-kit can then only
 /// ever use the key and algorithm this type chose.
+///
+/// The signer is taken out of its `JWTKeyCollection` once, at load: the collection is an actor,
+/// and verifying through it would run every token of one key one after the other (and decode
+/// the payload a second time), which capped AssumeRoleWithWebIdentity at one core.
 struct OIDCVerificationKey: Sendable {
     /// The JWK `kid`, when present.
     let kid: String?
     /// The JWK `kty`: `RSA`, `EC` or `OKP`.
     let keyType: String
-    private let verifiers: [JWSAlgorithm: JWTKeyCollection]
+    private let verifiers: [JWSAlgorithm: any JWTAlgorithm]
 
     /// The algorithms this key may verify: compatible with its `kty`/`crv`, equal to its `alg`
     /// when the JWK names one, and in the issuer's allow-list.
     var algorithms: Set<JWSAlgorithm> { Set(verifiers.keys) }
 
-    /// A jwt-kit collection holding only this key, configured for `algorithm`; `nil` when this
-    /// key may not verify `algorithm`.
-    func verifier(for algorithm: JWSAlgorithm) -> JWTKeyCollection? {
+    /// A jwt-kit signer for only this key and `algorithm`; `nil` when this key may not verify
+    /// `algorithm`.
+    func verifier(for algorithm: JWSAlgorithm) -> (any JWTAlgorithm)? {
         verifiers[algorithm]
     }
 
@@ -58,7 +62,7 @@ struct OIDCVerificationKey: Sendable {
             return .failure(.init("kty \(kty) crv \(curve ?? "-") alg \(declared?.rawValue ?? "-") fits no allowed algorithm"))
         }
 
-        var verifiers: [JWSAlgorithm: JWTKeyCollection] = [:]
+        var verifiers: [JWSAlgorithm: any JWTAlgorithm] = [:]
         do {
             switch kty {
             case "RSA":
@@ -83,7 +87,7 @@ struct OIDCVerificationKey: Sendable {
                     case .ps512: await collection.add(pss: key, digestAlgorithm: .sha512)
                     case .es256, .es384, .edDSA: continue
                     }
-                    verifiers[algorithm] = collection
+                    verifiers[algorithm] = try await collection.getKey()
                 }
             case "EC":
                 guard let x = jwk["x"]?.stringValue, let y = jwk["y"]?.stringValue else {
@@ -100,14 +104,14 @@ struct OIDCVerificationKey: Sendable {
                         await collection.add(ecdsa: key)
                     default: continue
                     }
-                    verifiers[algorithm] = collection
+                    verifiers[algorithm] = try await collection.getKey()
                 }
             case "OKP":
                 guard let x = jwk["x"]?.stringValue else { return .failure(.init("OKP key without x")) }
                 let key = try EdDSA.PublicKey(x: x, curve: .ed25519)
                 let collection = JWTKeyCollection()
                 await collection.add(eddsa: key)
-                verifiers[.edDSA] = collection
+                verifiers[.edDSA] = try await collection.getKey()
             default:
                 return .failure(.init("unsupported kty \(kty)"))
             }

@@ -47,11 +47,12 @@ struct SharedSecretVerifier: Sendable {
     let secret: OIDCSharedSecret
     let algorithms: [SharedSecretAlgorithm]
 
-    /// A jwt-kit collection holding only the configured secret for `algorithm`, or `nil` when the
+    /// A jwt-kit signer holding only the configured secret for `algorithm`, or `nil` when the
     /// provider does not allow it. Built per call: jwt-kit collections are actors that need an
     /// `await` to fill, and HS* providers are rare enough that this costs nothing that matters.
-    func verifier(for algorithm: SharedSecretAlgorithm) async -> JWTKeyCollection? {
+    func verifier(for algorithm: SharedSecretAlgorithm) async -> (any JWTAlgorithm)? {
         guard algorithms.contains(algorithm) else { return nil }
-        return await JWTKeyCollection().add(hmac: HMACKey(from: secret.bytes), digestAlgorithm: algorithm.digest)
+        let collection = await JWTKeyCollection().add(hmac: HMACKey(from: secret.bytes), digestAlgorithm: algorithm.digest)
+        return try? await collection.getKey()
     }
 }

@@ -71,24 +71,3 @@ public struct JSONLogHandler: LogHandler {
 
     static func timestamp() -> String { ISO8601.nowWithMilliseconds() }
 }
-
-/// Minimal JSON string escaping for log lines.
-public enum JSONText {
-    public static func appendString(_ text: String, to out: inout String) {
-        out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
-}

@@ -6,13 +6,27 @@ public enum PercentDecoding {
     }
 
     public static func decode(bytes: some Collection<UInt8>, plusAsSpace: Bool) -> String? {
+        // Strings and their slices are contiguous; iterating a UTF8View slice byte by byte
+        // through its generic iterator cost more than everything else in form parsing.
+        if let decoded = bytes.withContiguousStorageIfAvailable({ decode(buffer: $0, plusAsSpace: plusAsSpace) }) {
+            return decoded
+        }
+        return Array(bytes).withUnsafeBufferPointer { decode(buffer: $0, plusAsSpace: plusAsSpace) }
+    }
+
+    static func decode(buffer: UnsafeBufferPointer<UInt8>, plusAsSpace: Bool) -> String? {
+        let needsWork = buffer.contains { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }
+        guard needsWork else { return String(validating: buffer, as: UTF8.self) }
         var out = [UInt8]()
-        out.reserveCapacity(bytes.count)
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
+        out.reserveCapacity(buffer.count)
+        var index = 0
+        while index < buffer.count {
+            let byte = buffer[index]
+            index += 1
             if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(hex), let low = iterator.next().flatMap(hex) else { return nil }
+                guard index + 1 < buffer.count, let high = hex(buffer[index]), let low = hex(buffer[index + 1]) else { return nil }
                 out.append(high << 4 | low)
+                index += 2
             } else if plusAsSpace && byte == UInt8(ascii: "+") {
                 out.append(0x20)
             } else {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Shared
@@ -11,9 +12,24 @@ import Testing
         #expect(pairs[3].value == "")
     }
 
-    @Test(arguments: ["a=%", "a=%G1", "a=%C3%28"])
+    @Test(arguments: ["a=%", "a=%4", "a=x%4", "a=%G1", "a=%C3%28", "%=1", "a=%%41"])
     func malformedFormEncodingIsRejected(text: String) {
         #expect(FormURLEncoding.parse(text) == nil)
+    }
+
+    /// Contiguous (String slices) and non-contiguous inputs take different paths and must agree.
+    @Test(arguments: [
+        ("abc", "abc"), ("a+b", "a b"), ("%41%42", "AB"), ("%e2%82%ac+%E2%82%AC", "€ €"), ("", ""), ("%2B", "+"),
+    ])
+    func percentDecodingAgreesOnEveryInputShape(encoded: String, decoded: String) {
+        #expect(PercentDecoding.decode(Substring(encoded), plusAsSpace: true) == decoded)
+        #expect(PercentDecoding.decode(bytes: Array(encoded.utf8), plusAsSpace: true) == decoded)
+        #expect(PercentDecoding.decode(bytes: Array(encoded.utf8).lazy.map { $0 }, plusAsSpace: true) == decoded)
+        #expect(PercentDecoding.decode(bytes: Array(encoded.utf8), plusAsSpace: false) == decoded.replacingOccurrences(of: " ", with: "+"))
+    }
+
+    @Test func percentDecodingRefusesInvalidUTF8WithoutEscapes() {
+        #expect(PercentDecoding.decode(bytes: [0x61, 0xFF], plusAsSpace: false) == nil)
     }
 
     @Test func base64URLRoundTrips() {
