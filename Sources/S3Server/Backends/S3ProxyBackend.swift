@@ -147,7 +147,9 @@ struct S3ProxyBackend: S3Backend {
             var iterator = body.makeAsyncIterator()
             let first = try await iterator.next()
             let box = PrefetchedBody.IteratorBox(iterator)
-            upstream.body = .stream(PrefetchedBody(first: first, rest: box), length: .known(request.contentLength ?? 0))
+            upstream.body = .stream(
+                PrefetchedBody(first: first, rest: box, pacer: UpstreamWritePacer(group: client.eventLoopGroup)),
+                length: .known(request.contentLength ?? 0))
             upstream.clientBody = box
         }
 

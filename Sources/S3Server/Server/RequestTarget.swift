@@ -11,7 +11,8 @@ struct RequestTarget: Sendable {
     let query: [(name: String, value: String?)]
 
     init(_ target: String) throws(S3Error) {
-        if let question = target.firstIndex(of: "?") {
+        // Split on UTF-8 bytes: the Character-level split was a visible share of small requests.
+        if let question = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             rawPath = target[..<question]
             rawQuery = target[target.index(after: question)...]
         } else {
@@ -21,14 +22,14 @@ struct RequestTarget: Sendable {
         guard rawPath.hasPrefix("/") else { throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400) }
         var query: [(String, String?)] = []
         if let rawQuery {
-            for component in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
-                if let equals = component.firstIndex(of: "=") {
-                    guard let name = PercentDecoding.decode(component[..<equals], plusAsSpace: true),
-                        let value = PercentDecoding.decode(component[component.index(after: equals)...], plusAsSpace: true)
+            for component in rawQuery.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+                if let equals = component.firstIndex(of: UInt8(ascii: "=")) {
+                    guard let name = PercentDecoding.decode(bytes: component[..<equals], plusAsSpace: true),
+                        let value = PercentDecoding.decode(bytes: component[component.index(after: equals)...], plusAsSpace: true)
                     else { throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400) }
                     query.append((name, value))
                 } else {
-                    guard let name = PercentDecoding.decode(component, plusAsSpace: true) else {
+                    guard let name = PercentDecoding.decode(bytes: component, plusAsSpace: true) else {
                         throw S3Error("InvalidURI", "Couldn't parse the specified URI.", status: 400)
                     }
                     query.append((name, nil))

@@ -116,13 +116,32 @@ struct PrefetchedBody: AsyncSequence, Sendable {
 
     let first: ByteBuffer?
     let rest: IteratorBox
+    /// Paces the HTTP client's reads to its writes; none in tests without an HTTP client.
+    var pacer: UpstreamWritePacer? = nil
 
     struct AsyncIterator: AsyncIteratorProtocol {
         var first: ByteBuffer?
         var started = false
         let rest: IteratorBox
+        let pacer: UpstreamWritePacer?
+        /// Bytes handed over since the pacer last marked the loops.
+        var unpaced = 0
+        /// The pacer's marks of the interval before.
+        var marks: [EventLoopFuture<Void>] = []
 
         mutating func next() async throws -> ByteBuffer? {
+            if let pacer, unpaced >= pacer.interval {
+                let previous = marks
+                marks = pacer.mark()
+                unpaced = 0
+                await UpstreamWritePacer.wait(for: previous)
+            }
+            let buffer = try await pull()
+            unpaced += buffer?.readableBytes ?? 0
+            return buffer
+        }
+
+        private mutating func pull() async throws -> ByteBuffer? {
             guard rest.willPull() else { throw CancellationError() }
             if !started {
                 started = true
@@ -140,7 +159,7 @@ struct PrefetchedBody: AsyncSequence, Sendable {
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(first: first, rest: rest) }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(first: first, rest: rest, pacer: pacer) }
 }
 
 /// A continuation that more than one party may try to resume; only the first does.

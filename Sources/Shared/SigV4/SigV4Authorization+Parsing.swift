@@ -13,16 +13,21 @@ extension SigV4Authorization {
     /// - Throws: ``SigV4Error`` with AWS's code and message for the first problem found.
     public static func parse(_ request: SigV4Request) throws(SigV4Error) -> SigV4Authorization? {
         let authorization = request.header("authorization")
-        let presigned =
-            request.queryParameter("X-Amz-Algorithm") != nil || request.queryParameter("X-Amz-Credential") != nil
-            || request.queryParameter("X-Amz-Signature") != nil
+        let query = request.queryParameters(named: presignedParameters)
+        let presigned = query["X-Amz-Algorithm"] != nil || query["X-Amz-Credential"] != nil || query["X-Amz-Signature"] != nil
         switch (authorization, presigned) {
         case (nil, false): return nil
         case (.some, true): throw .multipleAuthMechanisms
         case (let header?, false): return try parseHeader(header, request: request)
-        case (nil, true): return try parseQuery(request)
+        case (nil, true): return try parseQuery(query, request: request)
         }
     }
+
+    /// The query parameters of a presigned URL.
+    static let presignedParameters: Set<String> = [
+        "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-Date", "X-Amz-SignedHeaders", "X-Amz-Expires",
+        "X-Amz-Security-Token", "X-Amz-Content-Sha256",
+    ]
 
     // MARK: - Authorization header
 
@@ -74,14 +79,15 @@ extension SigV4Authorization {
 
     // MARK: - Presigned query
 
-    static func parseQuery(_ request: SigV4Request) throws(SigV4Error) -> SigV4Authorization {
+    /// - Parameter query: the request's ``presignedParameters``, as ``SigV4Request/queryParameters(named:)`` found them.
+    static func parseQuery(_ query: [String: String], request: SigV4Request) throws(SigV4Error) -> SigV4Authorization {
         func queryError(_ message: String) -> SigV4Error { .authorizationQueryParametersError(message: message, region: nil) }
-        guard let algorithm = request.queryParameter("X-Amz-Algorithm"),
-            let credential = request.queryParameter("X-Amz-Credential"),
-            let signature = request.queryParameter("X-Amz-Signature"),
-            let dateText = request.queryParameter("X-Amz-Date"),
-            let signedHeaders = request.queryParameter("X-Amz-SignedHeaders"),
-            let expiresText = request.queryParameter("X-Amz-Expires")
+        guard let algorithm = query["X-Amz-Algorithm"],
+            let credential = query["X-Amz-Credential"],
+            let signature = query["X-Amz-Signature"],
+            let dateText = query["X-Amz-Date"],
+            let signedHeaders = query["X-Amz-SignedHeaders"],
+            let expiresText = query["X-Amz-Expires"]
         else {
             throw queryError(
                 "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
@@ -111,8 +117,8 @@ extension SigV4Authorization {
             signedHeaders: headerNames,
             signature: signature,
             date: date,
-            securityToken: request.queryParameter("X-Amz-Security-Token") ?? request.header("x-amz-security-token"),
-            contentSHA256: request.queryParameter("X-Amz-Content-Sha256")
+            securityToken: query["X-Amz-Security-Token"] ?? request.header("x-amz-security-token"),
+            contentSHA256: query["X-Amz-Content-Sha256"]
                 ?? request.header("x-amz-content-sha256").map(CanonicalRequest.normalizeValue)
         )
     }

@@ -41,15 +41,28 @@ public struct SigV4Request: Sendable {
     /// The first value of query parameter `name` (exact, case-sensitive match on the decoded
     /// name), percent-decoded; `""` for a valueless parameter, `nil` when absent.
     public func queryParameter(_ name: String) -> String? {
-        for component in rawQuery.utf8.split(separator: UInt8(ascii: "&")) {
-            let equals = component.firstIndex(of: UInt8(ascii: "="))
-            let rawName = component[component.startIndex..<(equals ?? component.endIndex)]
-            let decodedName = SigV4PercentEncoding.percentDecode(rawName, plusAsSpace: true)
-            guard decodedName.elementsEqual(name.utf8) else { continue }
-            guard let equals else { return "" }
-            let decoded = SigV4PercentEncoding.percentDecode(component[component.index(after: equals)...], plusAsSpace: true)
-            return String(decoding: decoded, as: UTF8.self)
+        queryParameters(named: [name])[name]
+    }
+
+    /// The first value of each of `names` that the query holds, as ``queryParameter(_:)`` reads
+    /// it, in one pass over the query (a presigned URL's query is long and asked for eight names).
+    public func queryParameters(named names: Set<String>) -> [String: String] {
+        var found: [String: String] = [:]
+        var rawQuery = rawQuery
+        rawQuery.withUTF8 { query in
+            for component in query.split(separator: UInt8(ascii: "&")) {
+                let equals = component.firstIndex(of: UInt8(ascii: "="))
+                let rawName = component[component.startIndex..<(equals ?? component.endIndex)]
+                let name = String(decoding: SigV4PercentEncoding.percentDecode(rawName, plusAsSpace: true), as: UTF8.self)
+                guard names.contains(name), found[name] == nil else { continue }
+                guard let equals else {
+                    found[name] = ""
+                    continue
+                }
+                let decoded = SigV4PercentEncoding.percentDecode(component[component.index(after: equals)...], plusAsSpace: true)
+                found[name] = String(decoding: decoded, as: UTF8.self)
+            }
         }
-        return nil
+        return found
     }
 }

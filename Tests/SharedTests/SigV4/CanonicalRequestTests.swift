@@ -111,6 +111,19 @@ struct CanonicalRequestTests {
         #expect(SigV4Request(method: "GET", requestTarget: "/", headers: []).rawQuery == "")
     }
 
+    /// The one-pass lookup reads each parameter as `queryParameter` does: decoded names, the
+    /// first value wins, a valueless parameter is "", unasked names are ignored.
+    @Test func queryParametersInOnePass() {
+        let request = SigV4Request(
+            method: "GET", requestTarget: "/b/k?X-Amz-Date=1&X%2DAmz%2DExpires=60&X-Amz-Date=2&flag&&X-Amz-Signature=a%2Bb+c&other=x",
+            headers: [])
+        let found = request.queryParameters(named: ["X-Amz-Date", "X-Amz-Expires", "flag", "X-Amz-Signature", "absent"])
+        #expect(found == ["X-Amz-Date": "1", "X-Amz-Expires": "60", "flag": "", "X-Amz-Signature": "a+b c"])
+        for name in ["X-Amz-Date", "X-Amz-Expires", "flag", "X-Amz-Signature", "absent", "other"] {
+            #expect(request.queryParameter(name) == (name == "other" ? "x" : found[name]))
+        }
+    }
+
     @Test(arguments: [
         ("20150830T123600Z", Int64(1_440_938_160)),
         ("19700101T000000Z", 0),

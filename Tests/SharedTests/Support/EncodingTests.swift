@@ -76,6 +76,17 @@ import Testing
         #expect(redacted.contains("X-Amz-Signature=REDACTED"))
         #expect(!LogRedaction.target("/b?X-Amz-Security%2DToken=secret").contains("secret"))
     }
+
+    @Test(arguments: [
+        ("/b/k", "/b/k"),
+        ("/b/k?", "/b/k?"),
+        ("/b/ké?a=é&&b&Signature=s&AWSAccessKeyId=AKIA", "/b/ké?a=é&&b&Signature=REDACTED&AWSAccessKeyId=REDACTED"),
+        ("/b?x-amz-signature=1&X-Amz-Signature", "/b?x-amz-signature=REDACTED&X-Amz-Signature=REDACTED"),
+        ("/b?a=%ZZ&X-Amz-Credential=c%2F1", "/b?a=%ZZ&X-Amz-Credential=REDACTED"),
+    ])
+    func logRedactionKeepsEverythingElseByteForByte(target: String, expected: String) {
+        #expect(LogRedaction.target(target) == expected)
+    }
 }
 
 @Suite struct HTTPDateTests {
