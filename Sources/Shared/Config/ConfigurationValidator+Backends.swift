@@ -43,6 +43,7 @@ extension ConfigurationValidator {
                 guard let endpoint = backend.endpoint, endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
                     throw config.error("\(field).endpoint", "required for an s3 backend: an http(s) URL")
                 }
+                if let problem = Self.endpointProblem(endpoint) { throw config.error("\(field).endpoint", problem) }
                 if (backend.accessKeyId == nil) != (backend.secretAccessKey == nil) {
                     throw config.error("\(field).secretAccessKey", "accessKeyId and secretAccessKey go together")
                 }
@@ -122,5 +123,43 @@ extension ConfigurationValidator {
     static func isRegionName(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 64
             && text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }
+    }
+}
+
+extension ConfigurationValidator {
+    /// Why an `s3` endpoint is not `http(s)://host[:port]` (a trailing `/` allowed), or nil.
+    ///
+    /// The proxy builds each upstream URL and the signed `Host` from exactly that: a path or query
+    /// would be lost from the signature or sent where it does not belong, and user information
+    /// would travel in the `Host` header.
+    static func endpointProblem(_ endpoint: String) -> String? {
+        guard let schemeEnd = endpoint.range(of: "://") else { return "expected an http(s) URL" }
+        var authority = endpoint[schemeEnd.upperBound...]
+        while authority.hasSuffix("/") { authority.removeLast() }
+        if authority.contains("@") {
+            return "must not contain user information; configure the backend's credentials instead"
+        }
+        if authority.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            return "must be scheme://host[:port], without a path, query or fragment"
+        }
+        var host = authority
+        var port: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return "an IPv6 address needs its closing ]" }
+            host = authority[...close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return "expected :port after the IPv6 address" }
+                port = after.dropFirst()
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = authority[..<colon]
+            port = authority[authority.index(after: colon)...]
+        }
+        if host.isEmpty || host == "[]" { return "has no host" }
+        if let port, !(port.allSatisfy { $0.isASCII && $0.isNumber } && (Int(port).map { (1...65535).contains($0) } ?? false)) {
+            return "the port must be a number from 1 to 65535"
+        }
+        return nil
     }
 }

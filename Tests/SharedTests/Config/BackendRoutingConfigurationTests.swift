@@ -11,6 +11,38 @@ import Testing
         return config
     }
 
+    /// The endpoint is where requests go and what `Host` is signed: scheme, host and port only.
+    @Test(arguments: [
+        ("https://s3.example.com", nil),
+        ("http://127.0.0.1:9000/", nil),
+        ("https://[::1]:8443", nil),
+        ("http://[fd00::1]", nil),
+        ("https://s3.example.com/prefix", "without a path, query or fragment"),
+        ("https://s3.example.com?x=1", "without a path, query or fragment"),
+        ("https://s3.example.com#f", "without a path, query or fragment"),
+        ("https://key:secret@s3.example.com", "must not contain user information"),
+        ("https://", "has no host"),
+        ("https://:9000", "has no host"),
+        ("https://s3.example.com:", "the port must be a number from 1 to 65535"),
+        ("https://s3.example.com:0", "the port must be a number from 1 to 65535"),
+        ("https://s3.example.com:+80", "the port must be a number from 1 to 65535"),
+        ("https://s3.example.com:65536", "the port must be a number from 1 to 65535"),
+        ("https://[::1", "needs its closing ]"),
+        ("https://[::1]x", "expected :port after the IPv6 address"),
+    ] as [(String, String?)])
+    func endpointIsSchemeHostAndPort(endpoint: String, problem: String?) throws {
+        let backend = "  - { name: a, type: s3, endpoint: '\(endpoint)', anonymous: true }"
+        guard let problem else {
+            #expect(try validate(backend).backends[0].endpoint == endpoint)
+            return
+        }
+        #expect {
+            try validate(backend)
+        } throws: { error in
+            "\(error)".hasPrefix("etc/test.yaml: backends[0].endpoint: ") && "\(error)".contains(problem)
+        }
+    }
+
     @Test func plainGlobsStillLoad() throws {
         let config = try validate("  - { name: a, type: filesystem, path: d, buckets: ['logs-*', data] }")
         #expect(config.backends[0].buckets == [BucketRouteSettings(bucket: "logs-*"), BucketRouteSettings(bucket: "data")])
