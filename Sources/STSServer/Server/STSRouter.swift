@@ -25,9 +25,10 @@ enum STSRouter {
                 let buffer = try await request.collectBody(upTo: context.maxUploadSize)
                 form = String(buffer: buffer)
             } catch {
+                let requestID = UUID().uuidString.lowercased()
                 return xmlResponse(
-                    STSError("RequestEntityTooLarge", "The request body is too large.", status: 413).xml(requestID: UUID().uuidString.lowercased()),
-                    status: 413, requestID: UUID().uuidString.lowercased())
+                    STSError("RequestEntityTooLarge", "The request body is too large.", status: 413).xml(requestID: requestID),
+                    status: 413, requestID: requestID)
             }
             return await answer(request: request, form: form, context: context, service: service, logger: logger)
         }
