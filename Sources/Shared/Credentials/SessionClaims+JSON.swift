@@ -28,11 +28,11 @@ extension SessionClaims {
         func object<Value>(_ name: StaticString, _ members: [String: Value], _ write: (Value) -> Void) {
             key(name)
             out.append(UInt8(ascii: "{"))
-            for (index, member) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                JSONText.appendString(member, to: &out)
+                JSONText.appendString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[member]!)
+                write(member.value)
             }
             out.append(UInt8(ascii: "}"))
         }
