@@ -7,6 +7,10 @@ One backend for all three paths: nginx with its dav module (bench/nginx.py). In 
     S3Server     through S3Server (release build) with an `s3` backend pointing at the dav nginx:
                  SigV4 verification of a presigned URL (session token included), policy
                  evaluation, re-signing for the backend, streaming both ways.
+    bare         through PortcullisBareProxy (bench/BareProxy): Hummingbird's responder and
+                 AsyncHTTPClient configured as S3Server's, forwarding with no work of its own — the
+                 floor S3Server's libraries set. For 1 KiB GETs also `--static`: Hummingbird
+                 answering from memory, no upstream at all.
 Measured:
   * GET and PUT of one large object (default 1 GiB) with curl (presigned URLs for S3Server, the
     PUT one UNSIGNED-PAYLOAD; output to /dev/null, no `Expect`), median of --repeat runs;
@@ -30,6 +34,7 @@ import os
 import platform
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -51,7 +56,7 @@ os.environ.setdefault("PORTCULLIS_BIN_DIR", str(REPO / ".build" / "release"))
 
 import requests  # noqa: E402
 
-from nginx import NginxDav, NginxProxy  # noqa: E402
+from nginx import NginxDav, NginxProxy, free_port  # noqa: E402
 from oidc_issuer import OIDCIssuer  # noqa: E402
 from portcullis import AUDIENCE, ROLE_RW, Deployment, RSSSampler, assume, read_rss_kib, s3_client  # noqa: E402
 
@@ -64,8 +69,8 @@ TARGET_RATE_VS_PROXY = 0.8
 TARGET_PEAK_RSS_MIB = 150
 TARGET_STS_PER_SECOND = 3000
 
-PATHS = ("direct", "proxy", "s3server")
-LABELS = {"direct": "direct", "proxy": "nginx proxy", "s3server": "S3Server"}
+PATHS = ("direct", "proxy", "bare", "s3server")
+LABELS = {"direct": "direct", "proxy": "nginx proxy", "bare": "bare HB+AHC", "s3server": "S3Server", "static": "HB static"}
 
 
 class NginxBackedDeployment(Deployment):
@@ -86,6 +91,41 @@ class NginxBackedDeployment(Deployment):
         off = {"requestsPerSecond": 0, "burst": 1}
         cfg["sts"]["rateLimits"] = {"perSourceIp": off, "perProvider": off}
         return cfg
+
+
+class BareProxy:
+    """PortcullisBareProxy (release build, next to S3Server): forwarding to `upstream`, or
+    answering from memory when `upstream` is None."""
+
+    def __init__(self, upstream: str | None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        binary = Path(os.environ["PORTCULLIS_BIN_DIR"]) / "PortcullisBareProxy"
+        self.cmd = [str(binary), "--port", str(self.port)] + (["--upstream", upstream] if upstream else ["--static"])
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 15.0) -> "BareProxy":
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{' '.join(self.cmd)} exited with {self.proc.returncode}: {self.proc.stderr.read()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.stop()
+        raise TimeoutError(f"{' '.join(self.cmd)} not listening after {timeout} s")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
 
 
 # -- clients ----------------------------------------------------------------------------------
@@ -185,10 +225,12 @@ class Bench:
         self.fresh_rss_mib = read_rss_kib(self.deployment.s3_pid) / 1024
         creds = assume(self.deployment, self.issuer.mint(sub="bench", aud=AUDIENCE))["Credentials"]
         self.s3 = s3_client(self.deployment, creds)
-        self.bases = {"direct": self.dav.url, "proxy": self.proxy.url}
+        self.bare = BareProxy(self.dav.url).start()
+        self.static = BareProxy(None).start()
+        self.bases = {"direct": self.dav.url, "proxy": self.proxy.url, "bare": self.bare.url, "static": self.static.url}
 
     def stop(self) -> None:
-        for name in ("deployment", "issuer", "proxy", "dav"):
+        for name in ("deployment", "issuer", "static", "bare", "proxy", "dav"):
             part = getattr(self, name, None)
             if part is not None:
                 part.stop()
@@ -221,20 +263,20 @@ class Bench:
         for (path, op), samples in times.items():
             target = self.results.get_mibs if op == "GET" else self.results.put_mibs
             target[path] = self.args.large_mib / statistics.median(samples)
-            print(f"  {op} {self.args.large_mib} MiB {LABELS[path]:<12} {target[path]:8.1f} MiB/s  "
+            print(f"  {op} {self.args.large_mib} MiB {LABELS[path]:<13} {target[path]:8.1f} MiB/s  "
                   f"(runs: {', '.join(f'{self.args.large_mib / s:.0f}' for s in samples)})", flush=True)
 
     # 2. 1 KiB GETs at 64 connections -----------------------------------------------------------
 
     def small_gets(self) -> None:
         a = self.args
-        for path in PATHS:
+        for path in PATHS + ("static",):
             url = self.url(path, "GET", "small.bin")
             wrk(url, a.connections, a.wrk_threads, a.warmup)
             result = wrk(url, a.connections, a.wrk_threads, a.duration)
             self.check(result.errors == 0, f"{path} 1 KiB GETs: {result.errors} failed of {result.requests}")
             self.results.small[path] = result
-            print(f"  1 KiB GET {LABELS[path]:<12} {result.rps:9.0f} req/s  p50 {result.p50_ms:.2f} ms  "
+            print(f"  1 KiB GET {LABELS[path]:<13} {result.rps:9.0f} req/s  p50 {result.p50_ms:.2f} ms  "
                   f"p99 {result.p99_ms:.2f} ms  ({result.requests} requests)", flush=True)
 
     # 3. S3Server's memory under concurrent uploads -----------------------------------------------
@@ -340,17 +382,17 @@ def report(r: Results, args) -> str:
     rows = []
 
     def row(label: str, values: dict[str, float], fmt: str, higher_is_better: bool = True) -> None:
-        d, p, s = (values.get(k) for k in PATHS)
-        cells = [fmt.format(v) if v is not None else "–" for v in (d, p, s)]
+        d, p, b, s = (values.get(k) for k in PATHS)
+        cells = [fmt.format(v) if v is not None else "–" for v in (d, p, b, s)]
         if higher_is_better:
-            ratios = [ratio(s, p), ratio(p, d), ratio(s, d)]
+            ratios = [ratio(s, p), ratio(b, p), ratio(s, b), ratio(p, d)]
         else:  # latency: how many times faster (>1 is better), consistent with the rate columns
-            ratios = [ratio(p, s), ratio(d, p), ratio(d, s)]
+            ratios = [ratio(p, s), ratio(p, b), ratio(b, s), ratio(d, p)]
         rows.append(f"| {label} | " + " | ".join(cells + ratios) + " |")
 
     lines = [
-        "| | direct | nginx proxy | S3Server | S3Server / proxy | proxy / direct | S3Server / direct |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| | direct | nginx proxy | bare HB+AHC | S3Server | S3Server / proxy | bare / proxy | S3Server / bare | proxy / direct |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     if r.get_mibs:
         row(f"{size} GET (MiB/s)", r.get_mibs, "{:.0f}")
@@ -361,7 +403,12 @@ def report(r: Results, args) -> str:
         row("1 KiB GET p99 latency (ms)", {k: v.p99_ms for k, v in r.small.items()}, "{:.2f}", False)
     lines += rows
     lines.append("")
-    lines.append("(latency ratios are inverted, proxy p50 / S3Server p50 etc., so that above 1× is better everywhere)")
+    lines.append("(latency ratios are inverted, proxy p50 / S3Server p50 etc., so that above 1× is better everywhere; "
+                 "bare HB+AHC is bench/BareProxy: Hummingbird + AsyncHTTPClient forwarding with no work of its own)")
+    if "static" in r.small:
+        st = r.small["static"]
+        lines.append(f"Hummingbird alone, 1 KiB from memory (no upstream hop): {st.rps:.0f} req/s = "
+                     f"{ratio(st.rps, r.small['proxy'].rps)} nginx proxy, p50 {st.p50_ms:.2f} ms, p99 {st.p99_ms:.2f} ms")
     m = r.memory
     if m:
         lines.append(f"S3Server RSS, {args.mem_uploads} concurrent {args.mem_mib} MiB PUTs ({m['total_gib']:.1f} GiB in "
@@ -376,10 +423,11 @@ def report(r: Results, args) -> str:
         for op, values in (("GET", r.get_mibs), ("PUT", r.put_mibs)):
             v = values["s3server"] / values["proxy"]
             lines.append(f"- {size} {op} throughput ≥ {TARGET_THROUGHPUT_VS_PROXY}× nginx proxy: {v:.2f}× — "
-                         f"{verdict(v >= TARGET_THROUGHPUT_VS_PROXY)}")
+                         f"{verdict(v >= TARGET_THROUGHPUT_VS_PROXY)} (bare HB+AHC: {ratio(values.get('bare'), values['proxy'])})")
     if r.small:
         v = r.small["s3server"].rps / r.small["proxy"].rps
-        lines.append(f"- 1 KiB GET rate ≥ {TARGET_RATE_VS_PROXY}× nginx proxy: {v:.2f}× — {verdict(v >= TARGET_RATE_VS_PROXY)}")
+        lines.append(f"- 1 KiB GET rate ≥ {TARGET_RATE_VS_PROXY}× nginx proxy: {v:.2f}× — {verdict(v >= TARGET_RATE_VS_PROXY)}"
+                     f" (on the same libraries with no work of ours: {ratio(r.small['bare'].rps, r.small['proxy'].rps)})")
     if m:
         lines.append(f"- S3Server peak RSS < {TARGET_PEAK_RSS_MIB} MiB: {m['peak_mib']:.0f} MiB — "
                      f"{verdict(m['peak_mib'] < TARGET_PEAK_RSS_MIB)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
@@ -279,6 +280,23 @@ def test_health_ready_metrics(fs_deployment, issuer):
         m = requests.get(base + "/metrics", timeout=10)
         assert m.status_code == 200, f"GET {base}/metrics: {m.status_code} {m.text[:300]}"
         assert "# TYPE" in m.text, m.text[:500]
+
+
+def test_request_metrics_label_only_known_actions(fs_deployment, issuer):
+    """The STS request counter is labelled by action; an action of the client's invention is
+    counted as "Unknown", so clients cannot mint time series at will."""
+    dep = fs_deployment
+    invented = "NoSuchAction" + uuid.uuid4().hex[:8]
+    parse_success(sts_post(dep, RoleArn=ROLE_RW, RoleSessionName="metrics", WebIdentityToken=issuer.mint()))
+    assert sts_post(dep, Action=invented).status_code == 400
+    text = requests.get(f"{dep.sts_url}/metrics", timeout=10).text
+    counters = [line for line in text.splitlines() if line.startswith("portcullis_sts_requests_total{")]
+    assert any('action="AssumeRoleWithWebIdentity"' in c and 'status="200"' in c for c in counters), counters
+    assert any('action="Unknown"' in c and 'status="400"' in c for c in counters), counters
+    assert invented not in text
+    requests.get(f"{dep.s3_url}/", timeout=10)
+    s3_text = requests.get(f"{dep.admin_url}/metrics", timeout=10).text
+    assert any(line.startswith("portcullis_s3_requests_total{") for line in s3_text.splitlines()), s3_text[:500]
 
 
 def _b64(data: bytes) -> str:

@@ -13,6 +13,8 @@ struct AuthenticatedRequest: Sendable {
     }
 
     let session: SessionClaims
+    /// Derived from `session` (once per session when it comes from the session cache).
+    let sessionFacts: SessionFacts
     let accessKeyID: String
     let signatureVersion: SignatureVersion
     let authType: AuthType
@@ -24,4 +26,20 @@ struct AuthenticatedRequest: Sendable {
     var signingRegion: String? = nil
     /// Milliseconds since a presigned URL was signed (`s3:signatureAge`).
     let signatureAgeMilliseconds: Int64?
+
+    init(
+        session: SessionClaims, sessionFacts: SessionFacts? = nil, accessKeyID: String, signatureVersion: SignatureVersion,
+        authType: AuthType, payload: PayloadVerifier.Expectation, chunkedMode: AWSChunkedDecoder.Mode? = nil,
+        signingRegion: String? = nil, signatureAgeMilliseconds: Int64?
+    ) {
+        self.session = session
+        self.sessionFacts = sessionFacts ?? SessionFacts(session)
+        self.accessKeyID = accessKeyID
+        self.signatureVersion = signatureVersion
+        self.authType = authType
+        self.payload = payload
+        self.chunkedMode = chunkedMode
+        self.signingRegion = signingRegion
+        self.signatureAgeMilliseconds = signatureAgeMilliseconds
+    }
 }

@@ -57,7 +57,7 @@ struct S3Authenticator: Sendable {
         } catch {
             throw .internalError
         }
-        let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
+        let (session, facts) = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
         let verified: SigV4VerifiedRequest
         do {
             try sigV4.checkTime(auth, now: now)
@@ -86,7 +86,7 @@ struct S3Authenticator: Sendable {
         }
         let presigned = auth.isPresigned
         return AuthenticatedRequest(
-            session: session.claims, accessKeyID: auth.accessKeyID, signatureVersion: .v4,
+            session: session.claims, sessionFacts: facts, accessKeyID: auth.accessKeyID, signatureVersion: .v4,
             authType: presigned ? .query : .header, payload: payload, chunkedMode: chunkedMode, signingRegion: auth.scope.region,
             signatureAgeMilliseconds: presigned ? max(0, (now - auth.date.epochSeconds) * 1000) : nil)
     }
@@ -95,7 +95,7 @@ struct S3Authenticator: Sendable {
         _ auth: SigV2Authorization, method: String, target: RequestTarget, headers: [(name: String, value: String)],
         virtualBucket: String?, now: Int64
     ) throws(S3Error) -> AuthenticatedRequest {
-        let session = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
+        let (session, facts) = try verifySession(token: auth.securityToken, accessKeyID: auth.accessKeyID, now: now)
         // Candidate values for the Date line: AWS's rule first; botocore's HmacV1Auth signs the
         // Date header even when x-amz-date is present, so that is tried second.
         var dateValues: [String] = []
@@ -143,23 +143,26 @@ struct S3Authenticator: Sendable {
         }
         let isQuery = auth.location != .header
         return AuthenticatedRequest(
-            session: session.claims, accessKeyID: auth.accessKeyID, signatureVersion: .v2,
+            session: session.claims, sessionFacts: facts, accessKeyID: auth.accessKeyID, signatureVersion: .v2,
             authType: isQuery ? .query : .header, payload: .unsigned, signatureAgeMilliseconds: isQuery ? 0 : nil)
     }
 
     /// Session credentials always carry a token; an access key without one cannot be ours.
-    private func verifySession(token: String?, accessKeyID: String, now: Int64) throws(S3Error) -> SessionTokenVerifier.Session {
+    private func verifySession(
+        token: String?, accessKeyID: String, now: Int64
+    ) throws(S3Error) -> (SessionTokenVerifier.Session, SessionFacts) {
         guard AccessKeyID.isWellFormed(accessKeyID) else { throw S3Error.invalidAccessKeyID }
         guard let token, !token.isEmpty else { throw S3Error.invalidAccessKeyID }
         if let cached = sessionCache.session(for: token) {
-            guard ConstantTime.equals(cached.claims.akid, accessKeyID) else { throw S3Error.invalidToken }
-            guard now < cached.claims.exp else { throw S3Error.expiredToken }
-            return cached
+            guard ConstantTime.equals(cached.session.claims.akid, accessKeyID) else { throw S3Error.invalidToken }
+            guard now < cached.session.claims.exp else { throw S3Error.expiredToken }
+            return (cached.session, cached.facts)
         }
         do {
             let session = try sessions.verify(token: token, accessKeyID: accessKeyID, now: now)
-            sessionCache.store(session, for: token)
-            return session
+            let facts = SessionFacts(session.claims)
+            sessionCache.store(.init(session: session, facts: facts), for: token)
+            return (session, facts)
         } catch .expired {
             throw S3Error.expiredToken
         } catch {

@@ -7,40 +7,26 @@ import Shared
 /// Only the signature check is cached: the access key binding and the expiry are checked on
 /// every request by the caller, and an entry is keyed by the exact token text.
 final class SessionCache: Sendable {
-    private let entries = NIOLockedValueBox<[String: SessionTokenVerifier.Session]>([:])
+    /// A verified session and what its requests need from it.
+    struct Entry: Sendable {
+        let session: SessionTokenVerifier.Session
+        let facts: SessionFacts
+    }
+
+    private let entries = NIOLockedValueBox<[String: Entry]>([:])
     let capacity: Int
 
     init(capacity: Int = 8192) { self.capacity = capacity }
 
-    func session(for token: String) -> SessionTokenVerifier.Session? {
+    func session(for token: String) -> Entry? {
         entries.withLockedValue { $0[token] }
     }
 
-    func store(_ session: SessionTokenVerifier.Session, for token: String) {
+    func store(_ entry: Entry, for token: String) {
         entries.withLockedValue { entries in
             // Bounded: when full, start over rather than track recency on the hot path.
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[token] = session
+            entries[token] = entry
         }
-    }
-}
-
-/// SigV4 signing keys by (secret, scope): one key serves a session for a whole day, so the four
-/// HMACs of the derivation are done once per session and day instead of once per request.
-final class SigningKeyCache: Sendable {
-    private let entries = NIOLockedValueBox<[String: SigV4SigningKey]>([:])
-    let capacity: Int
-
-    init(capacity: Int = 8192) { self.capacity = capacity }
-
-    func key(secret: String, scope: SigV4Scope) -> SigV4SigningKey {
-        let id = secret + "\n" + scope.string
-        if let key = entries.withLockedValue({ $0[id] }) { return key }
-        let key = SigV4SigningKey(secretAccessKey: secret, scope: scope)
-        entries.withLockedValue { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[id] = key
-        }
-        return key
     }
 }

@@ -50,20 +50,18 @@ struct S3Authorizer: Sendable {
         }
         var context = AuthorizationContext(
             requests: permissions.map { AccessRequest(action: $0.action, resource: $0.resource) },
-            conditionValues: ConditionValues(conditionValues(operation: operation, auth: auth, role: role, facts: facts)))
+            conditionValues: conditionValues(operation: operation, auth: auth, role: role, facts: facts))
         context.undeterminedConditionKeys = undeterminedConditionKeys
         return PolicyEvaluator(rolePolicies: role.permissionPolicies, sessionPolicies: sessionPolicies).evaluate(context)
     }
 
+    /// The session's own condition keys (see ``SessionFacts``) with those of this request.
     func conditionValues(
         operation: S3Operation, auth: AuthenticatedRequest, role: RoleCatalog.Role, facts: RequestFacts
-    ) -> [String: [String]] {
-        let session = auth.session
-        var values = operation.conditionValues
-        values["aws:userid"] = ["\(role.id):\(session.rsn)"]
-        values["aws:PrincipalArn"] = [session.role]
-        values["aws:PrincipalType"] = ["AssumedRole"]
-        values["aws:TokenIssueTime"] = [ISO8601.seconds(session.iat)]
+    ) -> ConditionValues {
+        var values = auth.sessionFacts.conditionValues
+        for (key, list) in operation.conditionValues { values[key] = list }
+        values["aws:userid"] = ["\(role.id):\(auth.session.rsn)"]
         values["aws:CurrentTime"] = [ISO8601.seconds(facts.now)]
         values["aws:EpochTime"] = [String(facts.now)]
         values["aws:SecureTransport"] = [facts.secureTransport ? "true" : "false"]
@@ -75,17 +73,6 @@ struct S3Authorizer: Sendable {
         if let agent = facts.userAgent { values["aws:UserAgent"] = [agent] }
         if let referer = facts.referer { values["aws:Referer"] = [referer] }
         if let sha = facts.contentSHA256 { values["s3:x-amz-content-sha256"] = [sha] }
-        for (key, value) in session.tags { values["aws:PrincipalTag/\(key)"] = [value] }
-        for (claim, claimValues) in session.claims { values["jwt:\(claim)"] = claimValues }
-        values["jwt:sub"] = [session.sub]
-        values["jwt:iss"] = [session.oiss]
-        values["jwt:aud"] = [session.oaud]
-        // The web-identity keys in AWS's own form, as in `${token.actions.githubusercontent.com:sub}`.
-        let provider = OIDCProviderID.from(issuer: session.oiss)
-        values["\(provider):sub"] = [session.sub]
-        values["\(provider):aud"] = [session.oaud]
-        values["aws:FederatedProvider"] = [provider]
-        if let sourceIdentity = session.srcid { values["aws:SourceIdentity"] = [sourceIdentity] }
         return values
     }
 }

@@ -108,9 +108,11 @@ extension S3ProxyBackend {
         outgoing.method = HTTPMethod(rawValue: request.method)
         var headers = request.headers
         if let signer = try await upstreamSigner() {
+            let date = AmzDate(epochSeconds: ISO8601.now())
+            let key = signingKeys.key(secret: signer.secretAccessKey, scope: signer.signingScope(date: date))
             headers += signer.sign(
                 method: request.method, path: request.path, query: request.query, headers: request.headers,
-                payloadHash: request.payloadHash, date: AmzDate(epochSeconds: ISO8601.now())
+                payloadHash: request.payloadHash, date: date, signingKey: key
             ).headersToAdd
         }
         // Host goes out exactly as signed (AsyncHTTPClient adds its own only when none is set, and

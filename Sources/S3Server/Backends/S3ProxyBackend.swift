@@ -24,6 +24,8 @@ struct S3ProxyBackend: S3Backend {
     let client: HTTPClient
     let readTimeoutSeconds: Int
     let retryPolicy: UpstreamRetryPolicy
+    /// The derived keys of our backend credentials, so each request costs one HMAC, not five.
+    let signingKeys = SigningKeyCache(capacity: 16)
     let logger: Logger
 
     /// Client headers forwarded to the backend: the S3 request headers of the operations we

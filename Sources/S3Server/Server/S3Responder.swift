@@ -20,6 +20,8 @@ struct S3Responder: Sendable {
     /// Which peers' X-Forwarded-* headers are believed.
     var forwarding = ForwardedRequest.Policy(trustedProxies: [])
     let logger: Logger
+    let metrics = RequestMetrics(
+        counterLabel: "portcullis_s3_requests_total", timerLabel: "portcullis_s3_request_duration_seconds", dimension: "operation")
     /// Seconds since the epoch; injectable for tests.
     let now: @Sendable () -> Int64
 
@@ -39,7 +41,7 @@ struct S3Responder: Sendable {
                 request, rawTarget: rawTarget, requestID: requestID, outcome: outcome, writer: writer,
                 peer: channel.remoteAddress?.ipAddress, logger: log)
             operationName = operation.name.rawValue
-            principal = auth.session.assumedRoleARN
+            principal = auth.sessionFacts.assumedRoleARN
             result = .success(response)
         } catch {
             // `handle` throws only RequestFailure: every failure already has its S3 answer.
@@ -94,9 +96,7 @@ struct S3Responder: Sendable {
         ]
         if let principal { metadata["principal"] = .string(principal) }
         log.info("request", metadata: metadata)
-        Counter(label: "portcullis_s3_requests_total", dimensions: [("operation", operationName), ("status", String(status.code))]).increment()
-        Timer(label: "portcullis_s3_request_duration_seconds", dimensions: [("operation", operationName)]).recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.record(operationName, status: status.code, duration: elapsed)
     }
 
     /// A failure with what was learnt before it, for logging.
@@ -126,7 +126,7 @@ struct S3Responder: Sendable {
         } catch {
             throw RequestFailure(error: error)
         }
-        let principal = auth.session.assumedRoleARN
+        let principal = auth.sessionFacts.assumedRoleARN
         do {
             operation = try S3RequestClassifier.classify(
                 method: request.method, target: target, headers: request.headers, virtualBucket: virtualBucket)

@@ -38,6 +38,9 @@ struct STSService: Sendable {
         var logMetadata: Logger.Metadata = [:]
     }
 
+    /// The actions answered; any other is `InvalidAction`.
+    static let actions: Set<String> = ["AssumeRoleWithWebIdentity", "GetCallerIdentity"]
+
     /// Dispatches on `Action`.
     func handle(_ parameters: STSParameters, facts: RequestFacts, requestID: String) async throws(STSError) -> Answer {
         let action = try parameters.required("Action")

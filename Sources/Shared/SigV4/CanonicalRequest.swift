@@ -82,7 +82,8 @@ public struct CanonicalRequest: Sendable, Hashable {
     }
 
     private static func encodeQueryComponent(_ raw: some Collection<UInt8>) -> String {
-        SigV4PercentEncoding.uriEncode(bytes: SigV4PercentEncoding.percentDecode(raw, plusAsSpace: true), encodeSlash: true)
+        if SigV4PercentEncoding.isCanonicallyEncoded(raw) { return String(decoding: raw, as: UTF8.self) }
+        return SigV4PercentEncoding.uriEncode(bytes: SigV4PercentEncoding.percentDecode(raw, plusAsSpace: true), encodeSlash: true)
     }
 
     private static func joinSorted(_ pairs: [(name: String, value: String)]) -> String {

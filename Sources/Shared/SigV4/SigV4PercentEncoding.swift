@@ -64,6 +64,41 @@ public enum SigV4PercentEncoding {
         unreserved[Int(byte)] || (!encodeSlash && byte == UInt8(ascii: "/"))
     }
 
+    /// Whether raw bytes are already in canonical query form: only unreserved bytes and uppercase
+    /// `%XY` escapes of bytes that are not unreserved. Decoding and re-encoding such bytes gives
+    /// them back unchanged, so the canonical query can copy them (presigned URLs are mostly a
+    /// long base64url token, which this saves a decode and an encode of).
+    static func isCanonicallyEncoded(_ bytes: some Collection<UInt8>) -> Bool {
+        if let answer = bytes.withContiguousStorageIfAvailable({ isCanonicallyEncoded(buffer: $0) }) { return answer }
+        return Array(bytes).withUnsafeBufferPointer { isCanonicallyEncoded(buffer: $0) }
+    }
+
+    private static func isCanonicallyEncoded(buffer bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if unreserved[Int(byte)] {
+                index += 1
+                continue
+            }
+            guard byte == UInt8(ascii: "%"), index + 2 < bytes.count,
+                let high = upperNibble(bytes[index + 1]), let low = upperNibble(bytes[index + 2]),
+                !unreserved[Int(high << 4 | low)]
+            else { return false }
+            index += 3
+        }
+        return true
+    }
+
+    /// The value of an uppercase hex digit (`0–9`, `A–F`).
+    private static func upperNibble(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
     /// Percent-decodes raw bytes once.
     ///
     /// A `%` not followed by two hex digits is kept literally (it then re-encodes as `%25`, which

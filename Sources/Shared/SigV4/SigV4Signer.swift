@@ -62,6 +62,8 @@ public struct SigV4Signer: Sendable {
     ///   - addContentSHA256Header: add and sign `x-amz-content-sha256` (S3 requires it).
     ///   - signSessionToken: sign `x-amz-security-token`; `false` adds it after signing (as STS
     ///     expects for some clients; the `post-sts-header-after` vector).
+    ///   - signingKey: the key for this signer's secret, if the caller keeps one derived for the
+    ///     day (see ``signingScope(date:)``); derived here when nil or for another scope.
     public func sign(
         method: String,
         path: String,
@@ -70,7 +72,8 @@ public struct SigV4Signer: Sendable {
         payloadHash: String,
         date: AmzDate,
         addContentSHA256Header: Bool = true,
-        signSessionToken: Bool = true
+        signSessionToken: Bool = true,
+        signingKey: SigV4SigningKey? = nil
     ) -> SignedRequest {
         let replaced: Set<String> = ["x-amz-date", "x-amz-content-sha256", "x-amz-security-token"]
         var toSign = headers.filter {
@@ -84,7 +87,7 @@ public struct SigV4Signer: Sendable {
             if signSessionToken { toSign.append(("x-amz-security-token", sessionToken)) }
             added.append(("x-amz-security-token", sessionToken))
         }
-        let scope = SigV4Scope(date: date, region: region, service: service)
+        let scope = signingScope(date: date)
         let signedNames = Self.signedHeaderNames(toSign)
         let canonical = CanonicalRequest(
             method: method,
@@ -96,7 +99,7 @@ public struct SigV4Signer: Sendable {
             payloadHash: payloadHash
         )
         let stringToSign = canonical.stringToSign(date: date, scope: scope)
-        let key = SigV4SigningKey(secretAccessKey: secretAccessKey, scope: scope)
+        let key = signingKey.flatMap { $0.scope == scope ? $0 : nil } ?? SigV4SigningKey(secretAccessKey: secretAccessKey, scope: scope)
         let signature = key.signature(for: stringToSign)
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(accessKeyID)/\(scope.string), SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
@@ -156,6 +159,11 @@ public struct SigV4Signer: Sendable {
             queryString += "&X-Amz-Security-Token=" + SigV4PercentEncoding.uriEncode(sessionToken, encodeSlash: true)
         }
         return PresignedQuery(queryString: queryString, signature: signature, canonicalRequest: canonical, stringToSign: stringToSign)
+    }
+
+    /// The credential scope of a request signed at `date`.
+    public func signingScope(date: AmzDate) -> SigV4Scope {
+        SigV4Scope(date: date, region: region, service: service)
     }
 
     /// Lowercase, de-duplicated, sorted names of `headers`.

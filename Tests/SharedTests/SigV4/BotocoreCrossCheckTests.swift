@@ -96,4 +96,23 @@ struct BotocoreCrossCheckTests {
         )
         #expect(presigned.signature == "42d075a0f5895adc101db864a3daf4294032b920f2cda1a74ade0acf8ed8811b")
     }
+
+    @Test("a kept signing key signs as a derived one; a key for another day is not used")
+    func signWithKeptKey() {
+        let signer = SigV4Signer(accessKeyID: "ASIAEXAMPLEEXAMPLE00", secretAccessKey: Self.secret, sessionToken: Self.token, region: "us-east-1")
+        let date = AmzDate(epochSeconds: Self.now)
+        func signature(_ key: SigV4SigningKey?) -> String {
+            signer.sign(
+                method: "PUT",
+                path: SigV4PercentEncoding.canonicalURI(rawPath: "/bucket/dir/a%20b%2Bc%24d~e%28f%29%C3%A9//x/./y/.."),
+                headers: [("Host", "127.0.0.1:8080"), ("x-amz-meta-color", "blue"), ("Content-Type", "text/plain")],
+                payloadHash: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+                date: date, signingKey: key
+            ).signature
+        }
+        let botocore = "b5ca8cd3bae81bbb5c372d63d8fe81c9b4c5e1833fc3b8b77d6527d22bc4aca6"
+        #expect(signature(SigV4SigningKey(secretAccessKey: Self.secret, scope: signer.signingScope(date: date))) == botocore)
+        let yesterday = AmzDate(epochSeconds: Self.now - 86_400)
+        #expect(signature(SigV4SigningKey(secretAccessKey: Self.secret, scope: signer.signingScope(date: yesterday))) == botocore)
+    }
 }

@@ -1,4 +1,4 @@
-import Shared
+@testable import Shared
 import Testing
 
 /// Canonicalisation of paths, queries and headers on raw bytes, and the small helpers.
@@ -64,9 +64,32 @@ struct CanonicalRequestTests {
         ("Param-3=Value3&Param=Value2&%E1%88%B4=Value1", "%E1%88%B4=Value1&Param=Value2&Param-3=Value3"),
         ("ሴ=bar", "%E1%88%B4=bar"),
         ("a=%7E%2d", "a=~-"),
+        // Already canonical (copied as is) and nearly canonical (decoded and re-encoded).
+        ("X-Amz-Credential=AKID%2F20130524%2Fus-east-1%2Fs3%2Faws4_request", "X-Amz-Credential=AKID%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"),
+        ("X-Amz-Security-Token=eyJ0.e-_~30", "X-Amz-Security-Token=eyJ0.e-_~30"),
+        ("a=%2f", "a=%2F"),
+        ("a=%41%2F", "a=A%2F"),
+        ("a=%zz", "a=%25zz"),
+        ("a=b%2", "a=b%252"),
+        ("a=%", "a=%25"),
+        ("a=%C3%A9", "a=%C3%A9"),
+        ("a=%c3%a9", "a=%C3%A9"),
     ])
     func canonicalQuery(raw: String, expected: String) {
         #expect(CanonicalRequest.canonicalQuery(rawQuery: raw, droppingSignature: false) == expected)
+    }
+
+    @Test(arguments: [
+        ("", true), ("abcXYZ019-._~", true), ("%2F", true), ("a%20b", true), ("%E1%88%B4", true),
+        ("%2f", false), ("%41", false), ("%7E", false), ("%", false), ("%2", false), ("a%G0", false),
+        ("a+b", false), ("a/b", false), ("a b", false), ("é", false),
+    ])
+    func canonicalEncodingCheck(raw: String, canonical: Bool) {
+        #expect(SigV4PercentEncoding.isCanonicallyEncoded(Array(raw.utf8)) == canonical)
+        #expect(SigV4PercentEncoding.isCanonicallyEncoded(raw.utf8) == canonical)
+        // The check agrees with what decoding and re-encoding would do.
+        let reencoded = SigV4PercentEncoding.uriEncode(bytes: SigV4PercentEncoding.percentDecode(raw.utf8, plusAsSpace: true), encodeSlash: true)
+        #expect((reencoded == raw) == canonical)
     }
 
     @Test func presignedQueryDropsOnlyTheSignature() {
