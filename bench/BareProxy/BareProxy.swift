@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import NIOPosix
 
 /// The stack floor for `bench/compare.py`: Hummingbird's low-level responder in front of
 /// AsyncHTTPClient, configured as S3Server's `s3` backend client is, forwarding each request
@@ -12,6 +13,7 @@ import NIOCore
 /// Whatever this reaches is what S3Server could reach on the same libraries if its own work
 /// cost nothing; the gap between the two is ours, the gap to nginx is the stack's.
 /// `--static` answers every GET with 1 KiB from memory: Hummingbird alone, no upstream hop.
+/// Like S3Server, it runs Swift concurrency on NIO's event loops.
 @main
 struct BareProxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,6 +27,12 @@ struct BareProxy: AsyncParsableCommand {
 
     @Option(help: "Upstream connections per host (S3Server's default for a backend).")
     var maxConnections = 64
+
+    /// As S3Server does (Shared's `EventLoopExecutor`): Swift concurrency on the event loops.
+    static func main() async {
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        await main(nil)
+    }
 
     @Flag(help: "Answer GETs with 1 KiB from memory instead of forwarding.")
     var `static` = false

@@ -18,6 +18,13 @@ struct S3ServerCommand: AsyncParsableCommand {
         subcommands: [Run.self, ExplainCommand.self],
         defaultSubcommand: Run.self)
 
+    /// The event loops become the global executor before anything else runs (see
+    /// ``EventLoopExecutor``); then the usual argument parsing.
+    static func main() async {
+        EventLoopExecutor.install()
+        await main(nil)
+    }
+
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Serve S3 (the default).")
 

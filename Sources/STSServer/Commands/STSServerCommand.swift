@@ -10,6 +10,13 @@ struct STSServerCommand: AsyncParsableCommand {
         abstract: "Portcullis STS: exchanges OIDC tokens for temporary S3 credentials.",
         subcommands: [RunCommand.self, KeygenCommand.self, DevTokenCommand.self],
         defaultSubcommand: RunCommand.self)
+
+    /// The event loops become the global executor before anything else runs (see
+    /// ``EventLoopExecutor``); then the usual argument parsing.
+    static func main() async {
+        EventLoopExecutor.install()
+        await main(nil)
+    }
 }
 
 struct KeygenCommand: ParsableCommand {

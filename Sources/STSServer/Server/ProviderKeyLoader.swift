@@ -16,7 +16,10 @@ struct ProviderKeyLoader: Service {
         var pending = Set(providers.map(\.issuer))
         var delay: Duration = .milliseconds(200)
         while !pending.isEmpty && !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let failures = await identities.prefetchKeys(now: Date())
+            // Whole seconds, as requests give the key caches (`STSService` works in epoch
+            // seconds): a download stamped with a precise time here would make the refresh
+            // cooldown for the next request's unknown kid up to a second longer than configured.
+            let failures = await identities.prefetchKeys(now: Date(timeIntervalSince1970: Double(ISO8601.now())))
             for provider in providers {
                 let ready = failures[provider.issuer] == nil
                 readiness.set("oidc:\(provider.name)", ready: ready)
