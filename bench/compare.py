@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark (`make bench`): S3Server vs nginx as a plain proxy vs the backend itself.
 
-One backend for all three paths: nginx with its dav module (bench/nginx.py). In front of it
+One backend for all paths: nginx with its dav module (bench/nginx.py), keeping its files on a
+tmpfs (/dev/shm, or --backend-dir) so that the large transfers measure the proxies rather than
+the disk's write-back (on this machine's disk, direct PUTs of 1 GiB ranged 0.6–2.4 GiB/s from one
+run to the next). The memory test's 16 GiB go to a second dav nginx on disk, as bucket
+`bench-mem` of the same S3Server. In front of the backend
     direct       the client talks to the dav nginx;
     nginx proxy  through a second nginx (proxy_pass, keep-alive upstream, no buffering);
     S3Server     through S3Server (release build) with an `s3` backend pointing at the dav nginx:
@@ -61,6 +65,7 @@ from oidc_issuer import OIDCIssuer  # noqa: E402
 from portcullis import AUDIENCE, ROLE_RW, Deployment, RSSSampler, assume, read_rss_kib, s3_client  # noqa: E402
 
 BUCKET = "bench"
+MEM_BUCKET = "bench-mem"  # the memory test's uploads: on disk (see the module doc)
 MIB = 1 << 20
 
 # Targets (issue 6 item 8, issue 5 item 10).
@@ -76,18 +81,20 @@ LABELS = {"direct": "direct", "proxy": "nginx proxy", "bare": "bare HB+AHC", "s3
 class NginxBackedDeployment(Deployment):
     """The e2e harness's deployment, with the dav nginx as its `s3` backend and STS unthrottled."""
 
-    def __init__(self, root: Path, issuer, backend_url: str):
+    def __init__(self, root: Path, issuer, backend_url: str, disk_backend_url: str):
         super().__init__(root, issuer, backend="filesystem")
         self.backend_url = backend_url
+        self.disk_backend_url = disk_backend_url
 
     def config(self) -> dict:
         cfg = super().config()
-        cfg["backends"] = [{
-            "name": "nginx-dav", "type": "s3", "endpoint": self.backend_url, "region": "us-east-1",
-            # nginx ignores the signature; S3Server still signs every request, as for a real backend.
-            "accessKeyId": {"value": "BENCHBACKENDKEY"}, "secretAccessKey": {"value": "bench-backend-secret"},
-            "buckets": ["*"],
-        }]
+        # nginx ignores the signature; S3Server still signs every request, as for a real backend.
+        keys = {"accessKeyId": {"value": "BENCHBACKENDKEY"}, "secretAccessKey": {"value": "bench-backend-secret"}}
+        cfg["backends"] = [
+            {"name": "nginx-dav-disk", "type": "s3", "endpoint": self.disk_backend_url, "region": "us-east-1",
+             "buckets": [MEM_BUCKET], **keys},
+            {"name": "nginx-dav", "type": "s3", "endpoint": self.backend_url, "region": "us-east-1", "buckets": ["*"], **keys},
+        ]
         off = {"requestsPerSecond": 0, "burst": 1}
         cfg["sts"]["rateLimits"] = {"perSourceIp": off, "perProvider": off}
         return cfg
@@ -206,6 +213,20 @@ class Results:
     failures: list[str] = field(default_factory=list)
 
 
+def backend_prefix(args, work: Path) -> Path:
+    """Where the dav backend of the large and small tests lives (its objects and temp files):
+    under --backend-dir, else on /dev/shm when it has room for the large object three times
+    over, else on disk in the work directory (then large PUTs measure the disk as much as the
+    proxies)."""
+    parent = Path(args.backend_dir) if args.backend_dir else Path("/dev/shm")
+    need = (3 * args.large_mib + 256) * MIB
+    if args.backend_dir or (parent.is_dir() and os.access(parent, os.W_OK) and shutil.disk_usage(parent).free >= need):
+        prefix = Path(tempfile.mkdtemp(prefix="portcullis-bench-dav-", dir=parent))
+        os.chmod(prefix, 0o755)
+        return prefix
+    return work / "dav"
+
+
 class Bench:
     def __init__(self, args, work: Path):
         self.args = args
@@ -213,15 +234,21 @@ class Bench:
         self.results = Results(large_mib=args.large_mib)
 
     def start(self) -> None:
-        self.dav = NginxDav(self.work / "dav", workers=self.args.nginx_workers)
+        # The whole prefix on the tmpfs: nginx's dav module writes a body to its temp path and
+        # renames it into place, which across file systems becomes a copy.
+        self.dav = NginxDav(backend_prefix(self.args, self.work), workers=self.args.nginx_workers)
         self.data = self.dav.root / BUCKET
+        self.disk_dav = NginxDav(self.work / "dav-disk", workers=self.args.nginx_workers)
+        self.mem_data = self.disk_dav.root / MEM_BUCKET
         # The objects to GET exist before nginx starts (and so belong to its user).
         make_file(self.data / "large.bin", self.args.large_mib)
         (self.data / "small.bin").write_bytes(os.urandom(1024))
         self.dav.start()
+        self.disk_dav.start()
+        print(f"Backend: {self.dav.prefix} (memory test: {self.disk_dav.prefix})", flush=True)
         self.proxy = NginxProxy(self.work / "proxy", self.dav, workers=self.args.nginx_workers).start()
         self.issuer = OIDCIssuer().start()
-        self.deployment = NginxBackedDeployment(self.work / "portcullis", self.issuer, self.dav.url).start()
+        self.deployment = NginxBackedDeployment(self.work / "portcullis", self.issuer, self.dav.url, self.disk_dav.url).start()
         self.fresh_rss_mib = read_rss_kib(self.deployment.s3_pid) / 1024
         creds = assume(self.deployment, self.issuer.mint(sub="bench", aud=AUDIENCE))["Credentials"]
         self.s3 = s3_client(self.deployment, creds)
@@ -230,16 +257,18 @@ class Bench:
         self.bases = {"direct": self.dav.url, "proxy": self.proxy.url, "bare": self.bare.url, "static": self.static.url}
 
     def stop(self) -> None:
-        for name in ("deployment", "issuer", "static", "bare", "proxy", "dav"):
+        for name in ("deployment", "issuer", "static", "bare", "proxy", "disk_dav", "dav"):
             part = getattr(self, name, None)
             if part is not None:
                 part.stop()
+        if getattr(self, "dav", None) is not None and not self.dav.prefix.is_relative_to(self.work):
+            shutil.rmtree(self.dav.prefix, ignore_errors=True)
 
-    def url(self, path: str, method: str, key: str) -> str:
+    def url(self, path: str, method: str, key: str, bucket: str = BUCKET) -> str:
         if path != "s3server":
-            return f"{self.bases[path]}/{BUCKET}/{key}"
+            return f"{self.bases[path]}/{bucket}/{key}"
         operation = "get_object" if method == "GET" else "put_object"
-        return self.s3.generate_presigned_url(operation, Params={"Bucket": BUCKET, "Key": key}, ExpiresIn=3600)
+        return self.s3.generate_presigned_url(operation, Params={"Bucket": bucket, "Key": key}, ExpiresIn=3600)
 
     # 1. large GET and PUT ----------------------------------------------------------------------
 
@@ -287,7 +316,7 @@ class Bench:
         make_file(source, a.mem_mib)
         pid = self.deployment.s3_pid
         idle_mib = read_rss_kib(pid) / 1024
-        urls = [self.url("s3server", "PUT", f"mem/{i}.bin") for i in range(a.mem_uploads)]
+        urls = [self.url("s3server", "PUT", f"mem/{i}.bin", bucket=MEM_BUCKET) for i in range(a.mem_uploads)]
         sampler = RSSSampler(pid, interval=0.05).start()
         started = time.monotonic()
         procs = [subprocess.Popen(["curl", "-s", "-S", "-o", "/dev/null", "-H", "Expect:", "-w", "%{http_code}", "-T", str(source), u],
@@ -297,10 +326,10 @@ class Bench:
         sampler.stop()
         bad = [f"{out or '-'} {err.strip()}" for out, err in codes if out not in ("200", "201", "204")]
         self.check(not bad, f"concurrent uploads: {len(bad)} of {len(urls)} failed, e.g. {bad[:3]}")
-        sizes = [(self.data / "mem" / f"{i}.bin").stat().st_size if (self.data / "mem" / f"{i}.bin").exists() else -1
+        sizes = [(self.mem_data / "mem" / f"{i}.bin").stat().st_size if (self.mem_data / "mem" / f"{i}.bin").exists() else -1
                  for i in range(a.mem_uploads)]
         self.check(all(s == a.mem_mib * MIB for s in sizes), "concurrent uploads: a stored object has the wrong size")
-        shutil.rmtree(self.data / "mem", ignore_errors=True)
+        shutil.rmtree(self.mem_data / "mem", ignore_errors=True)
         source.unlink()
         peak = sampler.peak_kib / 1024
         self.results.memory = {"fresh_mib": self.fresh_rss_mib, "idle_mib": idle_mib, "peak_mib": peak,
@@ -461,6 +490,8 @@ def main() -> int:
     parser.add_argument("--sts-tokens", type=int, default=1000)
     parser.add_argument("--sts-connections", type=int, default=64)
     parser.add_argument("--workdir", default=None, help="parent of the scratch directory (default: the system temp dir)")
+    parser.add_argument("--backend-dir", default=None,
+                        help="parent of the dav backend's data for the large and small tests (default: /dev/shm if it has room)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     args = parser.parse_args()
     if args.quick:
