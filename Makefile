@@ -41,9 +41,10 @@ test-unit: build-tests
 test-e2e: build venv apt-tools
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS) tests/e2e
 
-## Benchmarks (not part of CI; about 10 minutes): hot-path micro-benchmarks (bench/PortcullisBench),
-## then bench/compare.py on the release binaries: S3Server vs nginx as a plain proxy vs direct,
-## all against an nginx dav backend, S3Server's memory under 64 concurrent uploads, and
+## Benchmarks (not part of CI; about 5 minutes): hot-path micro-benchmarks (bench/PortcullisBench),
+## then bench/compare.py on the release binaries: S3Server vs nginx as a plain proxy vs a bare
+## Hummingbird + AsyncHTTPClient proxy (bench/BareProxy) vs direct, all against an nginx dav
+## backend on /dev/shm, S3Server's memory under 64 concurrent uploads, and
 ## STSServer's AssumeRoleWithWebIdentity rate. `make bench BENCH_ARGS=--quick` checks the harness
 ## in a minute; `bench/compare.py --help` lists the knobs.
 BENCH_ARGS ?=
