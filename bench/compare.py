@@ -38,7 +38,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -60,7 +59,7 @@ os.environ.setdefault("PORTCULLIS_BIN_DIR", str(REPO / ".build" / "release"))
 
 import requests  # noqa: E402
 
-from nginx import NginxDav, NginxProxy, free_port  # noqa: E402
+from nginx import NginxDav, NginxProxy, free_port, wait_for_port  # noqa: E402
 from oidc_issuer import OIDCIssuer  # noqa: E402
 from portcullis import AUDIENCE, ROLE_RW, Deployment, RSSSampler, assume, read_rss_kib, s3_client  # noqa: E402
 
@@ -113,15 +112,10 @@ class BareProxy:
 
     def start(self, timeout: float = 15.0) -> "BareProxy":
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{' '.join(self.cmd)} exited with {self.proc.returncode}: {self.proc.stderr.read()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.05)
+        if wait_for_port(self.port, self.proc, timeout):
+            return self
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"{' '.join(self.cmd)} exited with {self.proc.returncode}: {self.proc.stderr.read()}")
         self.stop()
         raise TimeoutError(f"{' '.join(self.cmd)} not listening after {timeout} s")
 

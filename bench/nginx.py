@@ -89,6 +89,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> bool:
+    """Whether 127.0.0.1:`port` accepts connections within `timeout` seconds, while `proc` runs."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return True
+        except OSError:
+            time.sleep(0.05)
+    return False
+
+
 class Nginx:
     """One nginx master with its own prefix directory; ``start()`` waits until the port answers."""
 
@@ -123,15 +135,10 @@ class Nginx:
         self.proc = subprocess.Popen(self._command(), stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
         log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"nginx exited with {self.proc.returncode}:\n{self.error_log()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
-                    return self
-            except OSError:
-                time.sleep(0.05)
+        if wait_for_port(self.port, self.proc, timeout):
+            return self
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"nginx exited with {self.proc.returncode}:\n{self.error_log()}")
         self.stop()
         raise TimeoutError(f"nginx on port {self.port} not up:\n{self.error_log()}")
 
