@@ -60,7 +60,8 @@ struct S3Authorizer: Sendable {
         operation: S3Operation, auth: AuthenticatedRequest, role: RoleCatalog.Role, facts: RequestFacts
     ) -> ConditionValues {
         var values = auth.sessionFacts.conditionValues
-        for (key, list) in operation.conditionValues { values[key] = list }
+        // What the session says about its principal is never replaced by what a request carries.
+        for (key, list) in operation.conditionValues where values[key] == nil { values[key] = list }
         values["aws:userid"] = ["\(role.id):\(auth.session.rsn)"]
         values["aws:CurrentTime"] = [ISO8601.seconds(facts.now)]
         values["aws:EpochTime"] = [String(facts.now)]

@@ -37,5 +37,14 @@ import Testing
             #expect(values[key] == value, "\(key)")
         }
         #expect(values["aws:Referer"] == nil)
+
+        // A key the session determines is never taken from the request's side.
+        let spoofing = S3Operation(
+            name: .getObject, bucket: "b", key: "k", permissions: [],
+            conditionValues: ["aws:PrincipalArn": ["arn:aws:iam::123456789012:role/admin"], "jwt:SUB": ["root"], "s3:VersionId": ["v"]])
+        let kept = authorizer.conditionValues(operation: spoofing, auth: auth, role: role, facts: facts)
+        #expect(kept["aws:PrincipalArn"] == [role.arn])
+        #expect(kept["jwt:sub"] == ["alice"])
+        #expect(kept["s3:VersionId"] == ["v"])
     }
 }
