@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark (`make bench`): S3Server vs nginx as a plain proxy vs the backend itself.
+"""Side-by-side benchmark (`make bench`): S3Server vs nginx as a plain proxy vs a bare Hummingbird
+proxy vs the backend itself.
 
 One backend for all paths: nginx with its dav module (bench/nginx.py), keeping its files on a
 tmpfs (/dev/shm, or --backend-dir) so that the large transfers measure the proxies rather than
@@ -103,7 +104,8 @@ class BareProxy:
     """PortcullisBareProxy (release build, next to S3Server): forwarding to `upstream`, or
     answering from memory when `upstream` is None."""
 
-    def __init__(self, upstream: str | None):
+    def __init__(self, upstream: str | None, log: Path):
+        self.log = log
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         binary = Path(os.environ["PORTCULLIS_BIN_DIR"]) / "PortcullisBareProxy"
@@ -111,11 +113,13 @@ class BareProxy:
         self.proc: subprocess.Popen | None = None
 
     def start(self, timeout: float = 15.0) -> "BareProxy":
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # Output to a file: a pipe nobody reads would block the proxy once full.
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(self.cmd, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         if wait_for_port(self.port, self.proc, timeout):
             return self
         if self.proc.poll() is not None:
-            raise RuntimeError(f"{' '.join(self.cmd)} exited with {self.proc.returncode}: {self.proc.stderr.read()}")
+            raise RuntimeError(f"{' '.join(self.cmd)} exited with {self.proc.returncode}: {self.log.read_text(errors='replace')[-2000:]}")
         self.stop()
         raise TimeoutError(f"{' '.join(self.cmd)} not listening after {timeout} s")
 
@@ -246,8 +250,8 @@ class Bench:
         self.fresh_rss_mib = read_rss_kib(self.deployment.s3_pid) / 1024
         creds = assume(self.deployment, self.issuer.mint(sub="bench", aud=AUDIENCE))["Credentials"]
         self.s3 = s3_client(self.deployment, creds)
-        self.bare = BareProxy(self.dav.url).start()
-        self.static = BareProxy(None).start()
+        self.bare = BareProxy(self.dav.url, self.work / "bare-proxy.log").start()
+        self.static = BareProxy(None, self.work / "bare-static.log").start()
         self.bases = {"direct": self.dav.url, "proxy": self.proxy.url, "bare": self.bare.url, "static": self.static.url}
 
     def stop(self) -> None:
