@@ -13,7 +13,8 @@ import NIOPosix
 /// Whatever this reaches is what S3Server could reach on the same libraries if its own work
 /// cost nothing; the gap between the two is ours, the gap to nginx is the stack's.
 /// `--static` answers every GET with 1 KiB from memory: Hummingbird alone, no upstream hop.
-/// Like S3Server, it runs Swift concurrency on NIO's event loops.
+/// Like S3Server, it runs Swift concurrency on NIO's event loops and keeps one HTTP client per
+/// loop, sending each request upstream from its client connection's loop.
 @main
 struct BareProxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,23 +44,28 @@ struct BareProxy: AsyncParsableCommand {
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maxConnections)
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        let responder = Responder(client: client, upstream: upstream, isStatic: `static`)
+        // S3Server's `LoopLocalHTTPClients`: the connection limit shared out between the loops.
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, maxConnections / loops.count))
+        var clients: [ObjectIdentifier: HTTPClient] = [:]
+        for loop in loops { clients[ObjectIdentifier(loop)] = HTTPClient(eventLoopGroup: loop, configuration: configuration) }
+        let responder = Responder(clients: clients, upstream: upstream, isStatic: `static`)
         let server = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         do {
             try await server.runService()
         } catch {
-            try? await client.shutdown()
+            for client in clients.values { try? await client.shutdown() }
             throw error
         }
-        try await client.shutdown()
+        for client in clients.values { try await client.shutdown() }
     }
 }
 
 struct Responder: HTTPResponder {
     typealias Context = BasicRequestContext
-    let client: HTTPClient
+    /// One client per event loop, by the loop's identity.
+    let clients: [ObjectIdentifier: HTTPClient]
     let upstream: String
     let isStatic: Bool
     static let kibibyte = ByteBuffer(repeating: UInt8(ascii: "a"), count: 1024)
@@ -78,6 +84,8 @@ struct Responder: HTTPResponder {
         if let length = request.headers[.contentLength].flatMap({ Int64($0) }) {
             outgoing.body = .stream(request.body, length: .known(length))
         }
+        // The handler runs on its connection's loop (the event loops are the executor).
+        let client = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { clients[ObjectIdentifier($0)] } ?? clients.values.first!
         let answer = try await client.execute(outgoing, deadline: .now() + .hours(1))
         var headers = HTTPFields()
         for header in answer.headers where !Self.hopByHop.contains(header.name.lowercased()) {

@@ -19,7 +19,8 @@ extension MappedBackend {
         return BackendRequest(
             operation: translated, method: request.method,
             target: translate(request.target, operation: operation.name, mapping: mapping), headers: request.headers,
-            contentLength: request.contentLength, payloadSHA256: request.payloadSHA256, requestID: request.requestID)
+            contentLength: request.contentLength, payloadSHA256: request.payloadSHA256, requestID: request.requestID,
+            clientLoop: request.clientLoop)
     }
 
     /// Listing parameters naming keys, under the key prefix.

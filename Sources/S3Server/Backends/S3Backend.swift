@@ -33,6 +33,9 @@ struct BackendRequest: Sendable {
     /// it so that the backend checks the body too.
     let payloadSHA256: String?
     let requestID: String
+    /// The event loop of the client's connection: a proxy sends upstream from the same loop
+    /// (see `LoopLocalHTTPClients`). Nil outside a server (tests).
+    var clientLoop: (any EventLoop)? = nil
 }
 
 /// A bucket in ListBuckets.

@@ -26,12 +26,12 @@ extension S3ProxyBackend {
     /// Sends `request`, retrying per `retryPolicy`; a transport failure that ends it is thrown
     /// as the S3 error the client gets (a failure of the client's own body is rethrown as it is,
     /// for the responder to answer in the body's terms).
-    func send(_ request: UpstreamRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+    func send(_ request: UpstreamRequest, via client: HTTPClient, timeout: TimeAmount) async throws -> HTTPClientResponse {
         var retries = 0
         while true {
             let outgoing = try await signed(request)
             do {
-                return try await execute(outgoing, timeout: timeout, watching: request.clientBody)
+                return try await execute(outgoing, via: client, timeout: timeout, watching: request.clientBody)
             } catch {
                 if request.clientBody?.failed == true { throw error }
                 // No retry once the body began (the policy below), and the failure goes back to
@@ -71,7 +71,7 @@ extension S3ProxyBackend {
     /// `readTimeoutSeconds` ends the attempt: AsyncHTTPClient's own timeouts time the answer
     /// and our own client's pauses, not a backend that stopped reading.
     private func execute(
-        _ outgoing: HTTPClientRequest, timeout: TimeAmount, watching body: PrefetchedBody.IteratorBox?
+        _ outgoing: HTTPClientRequest, via client: HTTPClient, timeout: TimeAmount, watching body: PrefetchedBody.IteratorBox?
     ) async throws -> HTTPClientResponse {
         guard let body else { return try await client.execute(outgoing, deadline: .now() + timeout, logger: logger) }
         let limit = Duration.seconds(readTimeoutSeconds)

@@ -21,7 +21,7 @@ struct S3ProxyBackend: S3Backend {
     let region: String
     let addressing: BackendSettings.Addressing
     let credentials: any BackendCredentialsProvider
-    let client: HTTPClient
+    let clients: LoopLocalHTTPClients
     let readTimeoutSeconds: Int
     let retryPolicy: UpstreamRetryPolicy
     /// The derived keys of our backend credentials, so each request costs one HMAC, not five.
@@ -92,21 +92,22 @@ struct S3ProxyBackend: S3Backend {
         // (AsyncHTTPClient's write timeout would time our own client's pauses, not the backend.)
         configuration.timeout = .init(
             connect: .seconds(Int64(settings.connectTimeoutSeconds)), read: .seconds(Int64(settings.readTimeoutSeconds)))
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: settings.maxConnections)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60))
         // A failed connect fails the request at once (instead of the client re-dialling until
         // the connect timeout) so that `retryPolicy` alone decides, with its own bounded backoff.
         configuration.connectionPool.retryConnectionEstablishment = false
-        self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        self.clients = LoopLocalHTTPClients(
+            group: HTTPClient.defaultEventLoopGroup, configuration: configuration, maxConnections: settings.maxConnections)
     }
 
     func shutdown() async {
         await credentials.shutdown()
-        try? await client.shutdown()
+        await clients.shutdown()
     }
 
     func handle(_ request: BackendRequest, body: BackendRequestBody) async throws -> BackendResponse {
         let operation = request.operation
+        let client = clients.client(on: request.clientLoop)
         let (host, path) = upstreamLocation(bucket: operation.bucket, key: operation.key)
         if operation.name == .deleteBucket, let bucket = operation.bucket, try await !isEmpty(bucket: bucket) {
             // Some backends (SeaweedFS) delete a non-empty bucket with everything in it, which
@@ -156,7 +157,7 @@ struct S3ProxyBackend: S3Backend {
         }
 
         // The whole-request deadline is generous; stalled peers are caught by the read timeout.
-        let response = try await send(upstream, timeout: .hours(24))
+        let response = try await send(upstream, via: client, timeout: .hours(24))
         var responseHeaders = HTTPFields()
         for header in response.headers where !Self.droppedResponseHeaders.contains(header.name.lowercased()) {
             if let name = HTTPField.Name(header.name) { responseHeaders.append(HTTPField(name: name, value: header.value)) }
@@ -198,7 +199,7 @@ struct S3ProxyBackend: S3Backend {
         let (host, path) = upstreamLocation(bucket: bucket, key: nil)
         let (status, answer) = try await call(
             method: "POST", host: host, path: path, query: [("delete", "")],
-            headers: headers, body: body)
+            headers: headers, body: body, loop: request.clientLoop)
         guard status == 200 else { throw Self.forwardedError(status: status, body: answer, logger: logger) }
         guard let result = DeleteObjectsResult(parsing: answer) else {
             logger.warning("backend DeleteResult unreadable", metadata: ["backend": .string(name)])
@@ -220,7 +221,7 @@ struct S3ProxyBackend: S3Backend {
     /// A small signed request of our own, its answer collected (bounded).
     private func call(
         method: String, host: String, path: String, query: [(name: String, value: String)], headers extra: [(name: String, value: String)],
-        body: [UInt8]
+        body: [UInt8], loop: (any EventLoop)? = nil
     ) async throws -> (status: Int, body: [UInt8]) {
         var headers: [(name: String, value: String)] = [("host", host)] + extra
         if !body.isEmpty { headers.append(("content-length", String(body.count))) }
@@ -228,7 +229,7 @@ struct S3ProxyBackend: S3Backend {
         let upstream = UpstreamRequest(
             method: method, path: path, query: query, headers: headers, payloadHash: Hex.encode(SHA256.hash(data: body)),
             body: body.isEmpty ? nil : .bytes(ByteBuffer(bytes: body)))
-        let response = try await send(upstream, timeout: .seconds(Int64(readTimeoutSeconds)))
+        let response = try await send(upstream, via: clients.client(on: loop), timeout: .seconds(Int64(readTimeoutSeconds)))
         let collected: ByteBuffer
         do {
             collected = try await response.body.collect(upTo: 16 * 1024 * 1024)

@@ -38,7 +38,7 @@ extension S3Responder {
         headers[HTTPField.Name("Content-MD5")!] = Base64.encode(Array(Insecure.MD5.hash(data: replay)))
         let replayRequest = BackendRequest(
             operation: operation, method: request.method, target: request.target, headers: headers, contentLength: Int64(replay.count),
-            payloadSHA256: Hex.encode(SHA256.hash(data: replay)), requestID: request.requestID)
+            payloadSHA256: Hex.encode(SHA256.hash(data: replay)), requestID: request.requestID, clientLoop: request.clientLoop)
         let replayOutcome = BodyOutcome()
         let replayBody = VerifiedRequestBody(
             base: ClientRequestBody(

@@ -39,7 +39,7 @@ struct S3Responder: Sendable {
         do {
             let (response, operation, auth) = try await handle(
                 request, rawTarget: rawTarget, requestID: requestID, outcome: outcome, writer: writer,
-                peer: channel.remoteAddress?.ipAddress, logger: log)
+                peer: channel.remoteAddress?.ipAddress, loop: channel.eventLoop, logger: log)
             operationName = operation.name.rawValue
             principal = auth.sessionFacts.assumedRoleARN
             result = .success(response)
@@ -108,7 +108,7 @@ struct S3Responder: Sendable {
 
     private func handle(
         _ request: Request, rawTarget: String, requestID: String, outcome: BodyOutcome, writer: borrowing ResponseWriter,
-        peer: String?, logger: Logger
+        peer: String?, loop: any EventLoop, logger: Logger
     ) async throws(RequestFailure) -> (BackendResponse, S3Operation, AuthenticatedRequest) {
         let now = self.now()
         let client = ForwardedRequest(
@@ -241,7 +241,7 @@ struct S3Responder: Sendable {
             checksum: checksum, trailerChecksum: trailerChecksum.map { ($0, trailers) }, outcome: outcome)
         var backendRequest = BackendRequest(
             operation: operation, method: request.method, target: target, headers: request.headers,
-            contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID)
+            contentLength: contentLength, payloadSHA256: auth.payload.sha256, requestID: requestID, clientLoop: loop)
         if operation.name == .putObjectTagging {
             do {
                 (backendRequest, body) = try await authorizeTagging(

@@ -15,6 +15,12 @@ import NIOCore
 /// consults is current, so about two intervals plus the channel's write watermark are in flight
 /// per upload. Waiting one interval behind keeps the pipeline full: a loop that keeps up costs
 /// the upload no pause at all.
+///
+/// Since `LoopLocalHTTPClients` sends each upload from its client connection's loop, the
+/// writes are no longer queued across threads and the pile-up above does not happen (the same
+/// memory test without the pacer: 110 MiB). The pacer stays as the guard for what is still
+/// sent across loops (a connection limit below the number of loops keeps one client for all);
+/// on one loop it costs a no-op task per interval.
 struct UpstreamWritePacer: Sendable {
     let group: any EventLoopGroup
     let interval: Int
