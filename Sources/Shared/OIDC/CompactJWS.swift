@@ -45,7 +45,7 @@ struct CompactJWS: Sendable {
     }
 
     private static func decodeObject(_ bytes: [UInt8]) -> [String: JSONValue]? {
-        try? JSONDecoder().decode([String: JSONValue].self, from: Data(bytes))
+        JSONValue.parseObject(bytes)
     }
 
     /// Strict RFC 4648 §5 decoding without padding, as JWS requires (RFC 7515 §2).

@@ -130,7 +130,7 @@ actor JWKSCache {
         if let configuredJWKSURI { return configuredJWKSURI }
         if let discoveredJWKSURI { return discoveredJWKSURI }
         let document = try await fetcher.fetch(url: discoveryURL)
-        guard let members = try? JSONDecoder().decode([String: JSONValue].self, from: Data(document.body)) else {
+        guard let members = JSONValue.parseObject(document.body) else {
             throw OIDCFetchError("discovery document is not a JSON object")
         }
         guard let advertised = members["issuer"]?.stringValue, advertised == issuer else {

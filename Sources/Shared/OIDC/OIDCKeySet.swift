@@ -53,7 +53,7 @@ struct OIDCKeySet: Sendable {
     /// - Throws: ``OIDCFetchError`` when the body is not `{"keys": [...]}` or no key is usable — a
     ///   set like that is treated as a failed refresh, so the last good set stays in use.
     static func parse(jwks body: [UInt8], allowed: [JWSAlgorithm]) async throws -> OIDCKeySet {
-        guard let document = try? JSONDecoder().decode([String: JSONValue].self, from: Data(body)),
+        guard let document = JSONValue.parseObject(body),
             let entries = document["keys"]?.arrayValue
         else {
             throw OIDCFetchError("JWKS is not a JSON object with a keys array")
