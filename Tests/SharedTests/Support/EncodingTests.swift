@@ -12,6 +12,20 @@ import Testing
         #expect(pairs[3].value == "")
     }
 
+    /// How components split: empty ones skipped, the first `=` separates, no `=` is an empty value.
+    @Test(arguments: [
+        ("", [String]()), ("&", []), ("&&a=1&", ["a=1"]), ("=v", ["=v"]), ("a==b", ["a==b"]), ("a", ["a="]),
+        ("a=1&a=2", ["a=1", "a=2"]), ("x=%26&y=%3D", ["x=&", "y=="]),
+    ])
+    func formComponents(text: String, expected: [String]) throws {
+        let pairs = try #require(FormURLEncoding.parse(text))
+        #expect(pairs.map { "\($0.name)=\($0.value)" } == expected)
+        // A slice of a larger string starts at an offset in the same buffer.
+        let padded = "zz&" + text + "&zz"
+        let slice = padded.dropFirst(3).dropLast(3)
+        #expect(try #require(FormURLEncoding.parse(slice)).map { "\($0.name)=\($0.value)" } == expected)
+    }
+
     @Test(arguments: ["a=%", "a=%4", "a=x%4", "a=%G1", "a=%C3%28", "%=1", "a=%%41"])
     func malformedFormEncodingIsRejected(text: String) {
         #expect(FormURLEncoding.parse(text) == nil)
