@@ -18,7 +18,8 @@ run to the next). The memory test's 16 GiB go to a second dav nginx on disk, as 
                  answering from memory, no upstream at all.
 Measured:
   * GET and PUT of one large object (default 1 GiB) with curl (presigned URLs for S3Server, the
-    PUT one UNSIGNED-PAYLOAD; output to /dev/null, no `Expect`), median of --repeat runs;
+    PUT one UNSIGNED-PAYLOAD; output to /dev/null, no `Expect`), median of --repeat rounds, the
+    paths taking turns within each round;
   * 1 KiB GETs with wrk at 64 connections: requests/s and p50/p99 latency;
   * S3Server's RSS (sampled every 50 ms) during 64 concurrent 256 MiB uploads (one curl each);
   * STSServer: AssumeRoleWithWebIdentity per second with RS256 tokens (wrk + a Lua script
@@ -275,7 +276,8 @@ class Bench:
         source = self.data / "large.bin"
         times: dict[tuple[str, str], list[float]] = {}
         for rep in range(self.args.repeat):
-            for path in PATHS:
+            # A different path goes first each round, so that none always follows the same one.
+            for path in PATHS[rep % len(PATHS):] + PATHS[:rep % len(PATHS)]:
                 code, seconds, moved = curl([self.url(path, "GET", "large.bin")])
                 self.check(code in (200,) and moved == size, f"{path} GET large: HTTP {code}, {moved} bytes")
                 times.setdefault((path, "GET"), []).append(seconds)
@@ -477,7 +479,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="tiny sizes and durations: checks the harness only")
     parser.add_argument("--only", default="large,small,memory,sts", help="comma-separated subset of large,small,memory,sts")
     parser.add_argument("--large-mib", type=int, default=1024)
-    parser.add_argument("--repeat", type=int, default=3, help="large transfers per path and method (median reported)")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="large transfers per path and method, interleaved (median reported; one transfer varies ±30 %% here)")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--duration", type=float, default=12, help="seconds per wrk run")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of wrk before each measured run")
