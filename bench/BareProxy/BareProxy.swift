@@ -43,6 +43,7 @@ struct BareProxy: AsyncParsableCommand {
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
+        configuration.tracing.tracer = nil
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         // S3Server's `LoopLocalHTTPClients`: the connection limit shared out between the loops.
         let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())

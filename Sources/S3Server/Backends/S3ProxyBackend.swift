@@ -86,6 +86,9 @@ struct S3ProxyBackend: S3Backend {
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .http1Only
         configuration.decompression = .disabled
+        // No distributed tracing here; with the default no-op tracer AsyncHTTPClient still built
+        // each request's span attributes (2 % of a proxied 1 KiB GET).
+        configuration.tracing.tracer = nil
         if let tls { configuration.tlsConfiguration = tls }
         // The read timeout runs from the end of the request to the end of the answer, reset by
         // every byte received: a backend that stops answering cannot hold a client forever.
