@@ -68,7 +68,12 @@ struct S3ServerAssembly {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: dataPlane), .init(service: adminApp), .init(service: policyReloader)],
+                // Stopped in reverse order: readiness turns false first, then the data plane
+                // drains, and the admin listener (/readyz, /metrics) goes last.
+                services: [
+                    .init(service: adminApp), .init(service: dataPlane), .init(service: policyReloader),
+                    .init(service: DrainingReadiness(readiness: readiness, check: "s3")),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger))
