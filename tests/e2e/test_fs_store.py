@@ -1,6 +1,7 @@
-"""The filesystem store's S3 semantics through real clients: invalid ranges, listing parameters
-(V1 marker, V2 start-after, fetch-owner, encoding-type=url), ListMultipartUploads paging, awkward
-keys that must stay inside their bucket folder, and an interrupted upload that leaves nothing."""
+"""The filesystem store's S3 semantics through real clients: invalid ranges, reads by part number,
+listing parameters (V1 marker, V2 start-after, fetch-owner, encoding-type=url), ListMultipartUploads
+paging, awkward keys that must stay inside their bucket folder, and an interrupted upload that
+leaves nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 from portcullis import REGION, client_error, signed_request
 
@@ -36,6 +38,34 @@ def test_invalid_ranges(deployment, creds, s3, bucket):
     assert (tail["ContentRange"], tail["Body"].read()) == ("bytes 7-9/10", b"789")
     clamped = s3.get_object(Bucket=bucket, Key="ten", Range="bytes=8-100")
     assert (clamped["ContentRange"], clamped["Body"].read()) == ("bytes 8-9/10", b"89")
+
+
+def test_get_and_head_by_part_number(fs_deployment, fs_creds, fs_s3, fs_bucket):
+    parts = [b"a" * (5 << 20), b"b" * (5 << 20), b"c" * 100]
+    upload = fs_s3.create_multipart_upload(Bucket=fs_bucket, Key="mp")["UploadId"]
+    etags = [fs_s3.upload_part(Bucket=fs_bucket, Key="mp", UploadId=upload, PartNumber=n, Body=body)["ETag"]
+             for n, body in enumerate(parts, 1)]
+    fs_s3.complete_multipart_upload(Bucket=fs_bucket, Key="mp", UploadId=upload, MultipartUpload={
+        "Parts": [{"PartNumber": n, "ETag": etag} for n, etag in enumerate(etags, 1)]})
+    total = sum(map(len, parts))
+    second = fs_s3.get_object(Bucket=fs_bucket, Key="mp", PartNumber=2)
+    assert second["ResponseMetadata"]["HTTPStatusCode"] == 206
+    assert (second["PartsCount"], second["ContentRange"]) == (3, f"bytes {5 << 20}-{(10 << 20) - 1}/{total}")
+    assert second["Body"].read() == parts[1]
+    last = fs_s3.head_object(Bucket=fs_bucket, Key="mp", PartNumber=3)
+    assert (last["ContentLength"], last["PartsCount"]) == (100, 3)
+    with pytest.raises(ClientError) as beyond:
+        fs_s3.get_object(Bucket=fs_bucket, Key="mp", PartNumber=4)
+    assert client_error(beyond) == (416, "InvalidPartNumber")
+    # A single PUT is one part; the same object never answers to a part number and a range at once.
+    fs_s3.put_object(Bucket=fs_bucket, Key="one", Body=b"0123456789")
+    assert fs_s3.get_object(Bucket=fs_bucket, Key="one", PartNumber=1)["Body"].read() == b"0123456789"
+    url = f"{fs_deployment.s3_url}/{fs_bucket}/one"
+    both = signed_request("GET", url + "?partNumber=1", fs_creds, headers={"Range": "bytes=0-1"})
+    assert both.status_code == 400 and "<Code>InvalidRequest</Code>" in both.text
+    for bad in ["0", "10001", "x"]:
+        response = signed_request("GET", f"{url}?partNumber={bad}", fs_creds)
+        assert response.status_code == 400 and "<Code>InvalidArgument</Code>" in response.text, bad
 
 
 def test_conditional_delete(fs_deployment, fs_creds, fs_s3, fs_bucket):

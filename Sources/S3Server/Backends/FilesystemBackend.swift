@@ -207,7 +207,8 @@ struct FilesystemBackend: S3Backend {
                 throw Preconditions.failure(condition)
             }
         }
-        let content = try await store.getObject(bucket: bucket, key: key, range: request.headers[.range])
+        let partNumber = try Self.partNumber(request)
+        let content = try await store.getObject(bucket: bucket, key: key, range: request.headers[.range], partNumber: partNumber)
         var headers = HTTPFields()
         for (name, value) in content.info.metadata.responseHeaders {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -219,6 +220,9 @@ struct FilesystemBackend: S3Backend {
         headers[.lastModified] = S3DateFormat.httpDate(content.info.lastModified)
         headers[.acceptRanges] = "bytes"
         headers[.contentLength] = String(content.body.count)
+        if partNumber != nil, let parts = content.info.partsCount {
+            headers[HTTPField.Name("x-amz-mp-parts-count")!] = String(parts)
+        }
         if Self.returnsChecksum(request.headers, ranged: content.range != nil) {
             Self.addChecksumHeaders(content.info.checksum, to: &headers)
         }
@@ -272,6 +276,18 @@ struct FilesystemBackend: S3Backend {
         case "url": return true
         case let other?: throw S3Error.invalidArgument("Invalid Encoding Method specified in Request", name: "encoding-type", value: other)
         }
+    }
+
+    /// `?partNumber=` of a GET or HEAD: 1–10000, and never together with `Range`.
+    static func partNumber(_ request: BackendRequest) throws -> Int? {
+        guard let text = request.target.parameter("partNumber") else { return nil }
+        guard let number = Int(text), (1...10_000).contains(number) else {
+            throw S3Error.invalidArgument("Part number must be an integer between 1 and 10000, inclusive", name: "partNumber", value: text)
+        }
+        if request.headers[.range] != nil {
+            throw S3Error.invalidRequest("Cannot specify both Range header and partNumber query parameter")
+        }
+        return number
     }
 
     static func integer(_ text: String?, name: String, default value: Int) throws -> Int {

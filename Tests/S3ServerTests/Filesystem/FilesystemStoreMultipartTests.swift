@@ -129,4 +129,25 @@ struct FilesystemStoreMultipartTests {
             #expect(FSTest.files(under: store.root + "/bucket").filter { !$0.hasPrefix("objects/") } == ["bucket.json"])
         }
     }
+
+    /// A completed upload remembers where its parts are: `GET ?partNumber=` serves exactly one.
+    @Test func partsOfACompletedUploadCanBeReadOneByOne() async throws {
+        try await FSTest.withStore(minimumPartSize: 10) { store in
+            let (uploadId, etags) = try await Self.upload(store)
+            let completed = zip(1..., etags).map { CompletedPart(partNumber: $0, etag: $1) }
+            _ = try await store.completeMultipartUpload(bucket: "bucket", key: "big", uploadId: uploadId, parts: completed)
+            for (index, part) in Self.parts.enumerated() {
+                let content = try await store.getObject(bucket: "bucket", key: "big", partNumber: index + 1)
+                #expect(try await FSTest.collect(content.body) == part)
+                #expect(content.info.partsCount == 3)
+            }
+            let range = try await store.getObject(bucket: "bucket", key: "big", partNumber: 2).range
+            #expect(range?.contentRange == "bytes 12-23/27")
+            #expect(await FSTest.errorCode { _ = try await store.getObject(bucket: "bucket", key: "big", partNumber: 4) } == "InvalidPartNumber")
+            // A single PUT is one part.
+            _ = try await store.putObject(bucket: "bucket", key: "small", metadata: .init(), body: FSTest.body("hello"))
+            #expect(try await FSTest.collect(store.getObject(bucket: "bucket", key: "small", partNumber: 1).body) == Array("hello".utf8))
+            #expect(await FSTest.errorCode { _ = try await store.getObject(bucket: "bucket", key: "small", partNumber: 2) } == "InvalidPartNumber")
+        }
+    }
 }

@@ -21,6 +21,9 @@ struct FSObjectRecord: Codable, Sendable, Equatable {
     var lastModifiedMillis: Int64
     var metadata: ObjectMetadata?
     var partsCount: Int?
+    /// For a multipart object: each part's size, in order, for `GET ?partNumber=` (absent in
+    /// records written before it was kept).
+    var partSizes: [Int64]?
     /// For part files: the part number.
     var partNumber: Int?
     /// The flexible checksum stored with the object or part, if any (absent in older records).
@@ -36,6 +39,7 @@ struct FSObjectRecord: Codable, Sendable, Equatable {
             lastModified: lastModified,
             metadata: metadata ?? ObjectMetadata(),
             partsCount: partsCount,
+            partSizes: partSizes,
             checksum: checksum
         )
     }

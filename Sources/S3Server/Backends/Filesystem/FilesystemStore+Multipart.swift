@@ -221,6 +221,7 @@ extension FilesystemStore {
             var partChecksums: [String] = []
             var fullObject = settings.flatMap { $0.type == .fullObject ? StreamingChecksum($0.algorithm) : nil }
             var total: Int64 = 0
+            var partSizes: [Int64] = []
             for part in parts {
                 // One hop per part; the part is re-checked, as it may have been re-uploaded since.
                 let (record, running) = try await io { [fullObject] in
@@ -231,6 +232,7 @@ extension FilesystemStore {
                 digests += md5
                 if let checksum = record.checksum { partChecksums.append(checksum.value) }
                 total += record.size
+                partSizes.append(record.size)
             }
             let etag = "\"" + Hex.encode(Insecure.MD5.hash(data: digests)) + "-\(parts.count)\""
             var checksum: ObjectChecksum?
@@ -261,6 +263,7 @@ extension FilesystemStore {
                 lastModifiedMillis: FSObjectRecord.nowMillis(),
                 metadata: upload.metadata,
                 partsCount: parts.count,
+                partSizes: partSizes,
                 checksum: checksum
             )
             try await publish(

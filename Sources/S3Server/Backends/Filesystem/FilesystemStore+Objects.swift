@@ -63,9 +63,12 @@ extension FilesystemStore {
 
     /// Looks up an object and opens it for streaming.
     ///
-    /// - Parameter range: the raw `Range` header value, if any (see ``ByteRange/resolve(header:size:)``).
-    /// - Throws: `NoSuchBucket`, `NoSuchKey`, `InvalidRange` (with ``S3StoreError/actualObjectSize``).
-    func getObject(bucket: String, key: String, range: String? = nil) async throws -> ObjectContent {
+    /// - Parameters:
+    ///   - range: the raw `Range` header value, if any (see ``ByteRange/resolve(header:size:)``).
+    ///   - partNumber: serve only this part (`GET ?partNumber=`); the caller never passes both.
+    /// - Throws: `NoSuchBucket`, `NoSuchKey`, `InvalidRange` or `InvalidPartNumber` (with
+    ///   ``S3StoreError/actualObjectSize``).
+    func getObject(bucket: String, key: String, range: String? = nil, partNumber: Int? = nil) async throws -> ObjectContent {
         try validate(bucket: bucket)
         try validate(key: key)
         let path = objectPath(bucket: bucket, key: key)
@@ -79,7 +82,8 @@ extension FilesystemStore {
             return (fd, record)
         }
         let file = FSOpenFile(fd: fd, path: path)
-        let byteRange = try ByteRange.resolve(header: range, size: record.size)
+        let byteRange =
+            try partNumber.map { try ByteRange.part($0, of: record.objectInfo()) } ?? ByteRange.resolve(header: range, size: record.size)
         let start = byteRange?.start ?? 0
         let end = byteRange.map { $0.end + 1 } ?? record.size
         return ObjectContent(

@@ -18,6 +18,8 @@ struct ObjectInfo: Sendable, Equatable {
     var metadata: ObjectMetadata
     /// Number of parts for a multipart object, `nil` for a single PUT.
     var partsCount: Int?
+    /// For a multipart object, each part's size, in order (nil when not recorded).
+    var partSizes: [Int64]? = nil
     /// The stored flexible checksum, returned when the client asks (`x-amz-checksum-mode`).
     var checksum: ObjectChecksum? = nil
 }

@@ -84,6 +84,11 @@ struct S3StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         .init(code: "InvalidRange", httpStatus: 416, message: "The requested range is not satisfiable", actualObjectSize: actualSize)
     }
 
+    /// `GET ?partNumber=` beyond the object's parts (a single-PUT object has one).
+    static func invalidPartNumber(actualSize: Int64) -> Self {
+        .init(code: "InvalidPartNumber", httpStatus: 416, message: "The requested partnumber is not satisfiable", actualObjectSize: actualSize)
+    }
+
     static func invalidArgument(_ message: String) -> Self {
         .init(code: "InvalidArgument", httpStatus: 400, message: message)
     }
