@@ -1,6 +1,6 @@
 """Conditional requests through S3Server: GET/HEAD with If-Match, If-None-Match, If-Modified-Since
-and If-Unmodified-Since on both backends; conditional writes (If-None-Match: *, If-Match) on the
-filesystem store."""
+and If-Unmodified-Since on both backends; conditional writes (If-None-Match: *, If-Match, on PUT and
+CompleteMultipartUpload) on the filesystem store."""
 
 from __future__ import annotations
 
@@ -50,3 +50,25 @@ def test_conditional_writes_on_the_filesystem_store(deployment, s3, bucket):
     with pytest.raises(ClientError) as ei:
         s3.put_object(Bucket=bucket, Key="never", Body=b"x", IfMatch=etag)
     assert client_error(ei) == (404, "NoSuchKey")
+
+
+def test_conditional_complete_multipart_upload_on_the_filesystem_store(deployment, s3, bucket):
+    if deployment.backend != "filesystem":
+        pytest.skip("conditional writes are the store's feature; SeaweedFS's support varies by version")
+
+    def upload(body: bytes) -> tuple[str, dict]:
+        upload_id = s3.create_multipart_upload(Bucket=bucket, Key="mpu-once")["UploadId"]
+        etag = s3.upload_part(Bucket=bucket, Key="mpu-once", UploadId=upload_id, PartNumber=1, Body=body)["ETag"]
+        return upload_id, {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+
+    first, parts = upload(b"first")
+    s3.complete_multipart_upload(Bucket=bucket, Key="mpu-once", UploadId=first, MultipartUpload=parts, IfNoneMatch="*")
+    second, parts = upload(b"second")
+    with pytest.raises(ClientError) as ei:
+        s3.complete_multipart_upload(Bucket=bucket, Key="mpu-once", UploadId=second, MultipartUpload=parts, IfNoneMatch="*")
+    assert client_error(ei) == (412, "PreconditionFailed")
+    assert s3.get_object(Bucket=bucket, Key="mpu-once")["Body"].read() == b"first"
+    # The refused upload is still open: completed with the current ETag, it replaces the object.
+    current = s3.head_object(Bucket=bucket, Key="mpu-once")["ETag"]
+    s3.complete_multipart_upload(Bucket=bucket, Key="mpu-once", UploadId=second, MultipartUpload=parts, IfMatch=current)
+    assert s3.get_object(Bucket=bucket, Key="mpu-once")["Body"].read() == b"second"

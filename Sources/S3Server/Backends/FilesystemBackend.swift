@@ -145,6 +145,9 @@ struct FilesystemBackend: S3Backend {
                 collected.writeBuffer(&chunk)
             }
             let parts = try CompleteMultipartUploadRequest(parsing: collected).parts
+            // Conditional writes apply to the object the upload creates; a refused upload stays
+            // open for another attempt, as in S3.
+            try await checkWritePreconditions(request, bucket: bucket, key: key)
             let info = try await store.completeMultipartUpload(
                 bucket: bucket, key: key, uploadId: target.parameter("uploadId") ?? "", parts: parts,
                 expectedChecksum: try S3Responder.checksumHeader(request.headers))
