@@ -517,12 +517,14 @@ def main() -> int:
         if "small" in parts:
             print(f"1 KiB GETs (wrk, {args.wrk_threads} threads, {args.connections} connections, {args.duration:.0f} s):", flush=True)
             bench.small_gets()
-        if "memory" in parts:
-            print("S3Server memory:", flush=True)
-            bench.memory()
+        # STS before the memory test: right after its 16 GiB of disk writes, STS measured
+        # 3000–3500/s; after the 1 KiB GETs, or on its own, 3800–5000/s.
         if "sts" in parts:
             print("STSServer:", flush=True)
             bench.sts()
+        if "memory" in parts:
+            print("S3Server memory:", flush=True)
+            bench.memory()
     finally:
         bench.stop()
         shutil.rmtree(work, ignore_errors=True)
