@@ -17,7 +17,7 @@ public struct ConditionBlock: Sendable, Hashable {
     /// Compiles a `Condition` JSON object.
     ///
     /// - Parameter variables: whether `${…}` is a policy variable (`Version` 2012-10-17).
-    static func parse(_ json: PolicyJSON, variables: Bool) throws(PolicyFieldError) -> ConditionBlock {
+    static func parse(_ json: OrderedJSON, variables: Bool) throws(PolicyFieldError) -> ConditionBlock {
         guard case .object(let operators) = json else { throw PolicyFieldError("Condition", "must be an object, got \(json.typeName)") }
         var clauses: [ConditionClause] = []
         for (name, body) in operators {
@@ -43,8 +43,8 @@ public struct ConditionBlock: Sendable, Hashable {
     }
 
     /// Condition values may be strings, numbers or booleans, alone or in a non-empty array.
-    private static func conditionValueTexts(_ json: PolicyJSON, path: String) throws(PolicyFieldError) -> [String] {
-        func text(_ value: PolicyJSON) throws(PolicyFieldError) -> String {
+    private static func conditionValueTexts(_ json: OrderedJSON, path: String) throws(PolicyFieldError) -> [String] {
+        func text(_ value: OrderedJSON) throws(PolicyFieldError) -> String {
             switch value {
             case .string(let string): return string
             case .number(let number): return number

@@ -9,9 +9,9 @@ struct PolicyParser {
     let kind: Policy.Kind
 
     func parse(_ bytes: [UInt8]) throws(PolicyError) -> Policy {
-        let document: PolicyJSON
+        let document: OrderedJSON
         do {
-            document = try PolicyJSONReader.parse(bytes)
+            document = try StrictJSONReader.parse(bytes)
         } catch {
             throw PolicyError(source: source, message: "invalid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
@@ -20,7 +20,7 @@ struct PolicyParser {
         }
         var version = Policy.Version.v2008_10_17
         var id: String?
-        var statementJSON: PolicyJSON?
+        var statementJSON: OrderedJSON?
         for (key, value) in members {
             switch key {
             case "Version":
@@ -39,7 +39,7 @@ struct PolicyParser {
                 throw PolicyError(source: source, field: key, message: "unknown element" + Self.hint(key, ["Version", "Id", "Statement"]))
             }
         }
-        let elements: [PolicyJSON]
+        let elements: [OrderedJSON]
         switch statementJSON {
         case .object?: elements = [statementJSON!]
         case .array(let list)?: elements = list
@@ -63,7 +63,7 @@ struct PolicyParser {
         "Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal", "Condition",
     ]
 
-    private func parseStatement(_ json: PolicyJSON, index: Int, variables: Bool) throws(PolicyError) -> Statement {
+    private func parseStatement(_ json: OrderedJSON, index: Int, variables: Bool) throws(PolicyError) -> Statement {
         guard case .object(let members) = json else {
             throw PolicyError(source: source, statementIndex: index, message: "a statement must be an object, got \(json.typeName)")
         }
@@ -82,11 +82,11 @@ struct PolicyParser {
     }
 
     private func parseStatementBody(
-        _ members: [(key: String, value: PolicyJSON)],
+        _ members: [(key: String, value: OrderedJSON)],
         reference: StatementReference,
         variables: Bool
     ) throws(PolicyFieldError) -> Statement {
-        var fields: [String: PolicyJSON] = [:]
+        var fields: [String: OrderedJSON] = [:]
         for (key, value) in members {
             guard Self.statementElements.contains(key) else {
                 throw PolicyFieldError(key, "unknown element" + Self.hint(key, Self.statementElements))
@@ -117,7 +117,7 @@ struct PolicyParser {
         )
     }
 
-    private func parseResources(_ resource: PolicyJSON?, _ notResource: PolicyJSON?, variables: Bool) throws(PolicyFieldError) -> Statement.Resources {
+    private func parseResources(_ resource: OrderedJSON?, _ notResource: OrderedJSON?, variables: Bool) throws(PolicyFieldError) -> Statement.Resources {
         if kind == .trust {
             if resource != nil { throw PolicyFieldError("Resource", "a trust policy names no Resource") }
             if notResource != nil { throw PolicyFieldError("NotResource", "a trust policy names no NotResource") }
@@ -131,7 +131,7 @@ struct PolicyParser {
         }
     }
 
-    private func parsePrincipals(_ principal: PolicyJSON?, _ notPrincipal: PolicyJSON?) throws(PolicyFieldError) -> Statement.Principals {
+    private func parsePrincipals(_ principal: OrderedJSON?, _ notPrincipal: OrderedJSON?) throws(PolicyFieldError) -> Statement.Principals {
         if kind == .identity {
             if principal != nil { throw PolicyFieldError("Principal", "an identity policy names no Principal") }
             if notPrincipal != nil { throw PolicyFieldError("NotPrincipal", "an identity policy names no NotPrincipal") }
@@ -148,7 +148,7 @@ struct PolicyParser {
 
     private static let principalTypes = ["AWS", "Federated", "Service", "CanonicalUser"]
 
-    private static func principalMap(_ json: PolicyJSON, field: String) throws(PolicyFieldError) -> [String: [String]] {
+    private static func principalMap(_ json: OrderedJSON, field: String) throws(PolicyFieldError) -> [String: [String]] {
         guard case .object(let members) = json else {
             throw PolicyFieldError(field, "must be \"*\" or an object such as {\"Federated\": \"...\"}, got \(show(json))")
         }
@@ -164,7 +164,7 @@ struct PolicyParser {
     }
 
     /// A string or a non-empty array of strings.
-    static func stringList(_ json: PolicyJSON, field: String) throws(PolicyFieldError) -> [String] {
+    static func stringList(_ json: OrderedJSON, field: String) throws(PolicyFieldError) -> [String] {
         switch json {
         case .string(let text):
             return [text]
@@ -184,7 +184,7 @@ struct PolicyParser {
     }
 
     /// `*` or `service:Name` (wildcards allowed in the name), compiled case-insensitively.
-    private static func actionPatterns(_ json: PolicyJSON, field: String) throws(PolicyFieldError) -> [WildcardPattern] {
+    private static func actionPatterns(_ json: OrderedJSON, field: String) throws(PolicyFieldError) -> [WildcardPattern] {
         var patterns: [WildcardPattern] = []
         for action in try stringList(json, field: field) {
             if action != "*" {
@@ -201,7 +201,7 @@ struct PolicyParser {
     }
 
     /// `*` or an ARN with at least six segments; variables allowed after the fifth colon.
-    private static func resourcePatterns(_ json: PolicyJSON, field: String, variables: Bool) throws(PolicyFieldError) -> [ArnPattern] {
+    private static func resourcePatterns(_ json: OrderedJSON, field: String, variables: Bool) throws(PolicyFieldError) -> [ArnPattern] {
         var patterns: [ArnPattern] = []
         for resource in try stringList(json, field: field) {
             guard resource == "*" || (resource.hasPrefix("arn:") && resource.utf8.count(where: { $0 == UInt8(ascii: ":") }) >= 5) else {
@@ -218,7 +218,7 @@ struct PolicyParser {
     }
 
     /// A JSON value for messages: strings quoted, other types named.
-    static func show(_ json: PolicyJSON) -> String {
+    static func show(_ json: OrderedJSON) -> String {
         if case .string(let text) = json { return "\"\(text)\"" }
         return json.typeName
     }

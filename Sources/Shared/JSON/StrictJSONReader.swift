@@ -1,12 +1,13 @@
-/// The error of ``PolicyJSONReader``: what went wrong and where.
-struct PolicyJSONSyntaxError: Error, Sendable {
+/// The error of ``StrictJSONReader``: what went wrong and where.
+struct JSONSyntaxError: Error, Sendable {
     var message: String
     var line: Int
     var column: Int
 }
 
-/// A strict RFC 8259 reader over UTF-8 bytes that rejects duplicate object keys.
-struct PolicyJSONReader {
+/// A strict RFC 8259 reader over UTF-8 bytes that rejects duplicate object keys, for everything
+/// JSON we did not write ourselves: policies, ID tokens, discovery documents and key sets.
+struct StrictJSONReader {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
@@ -15,8 +16,8 @@ struct PolicyJSONReader {
     init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Parses one JSON document; trailing non-whitespace is an error.
-    static func parse(_ bytes: [UInt8]) throws(PolicyJSONSyntaxError) -> PolicyJSON {
-        var reader = PolicyJSONReader(bytes)
+    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> OrderedJSON {
+        var reader = StrictJSONReader(bytes)
         // Tolerate a UTF-8 byte order mark, which some editors write.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { reader.index = 3 }
         let value = try reader.readValue()
@@ -25,7 +26,7 @@ struct PolicyJSONReader {
         return value
     }
 
-    private func error(_ message: String) -> PolicyJSONSyntaxError {
+    private func error(_ message: String) -> JSONSyntaxError {
         var line = 1
         var column = 1
         for byte in bytes[..<min(index, bytes.count)] {
@@ -36,14 +37,14 @@ struct PolicyJSONReader {
                 column += 1
             }
         }
-        return PolicyJSONSyntaxError(message: message, line: line, column: column)
+        return JSONSyntaxError(message: message, line: line, column: column)
     }
 
     private mutating func skipWhitespace() {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    private mutating func readValue() throws(PolicyJSONSyntaxError) -> PolicyJSON {
+    private mutating func readValue() throws(JSONSyntaxError) -> OrderedJSON {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -58,7 +59,7 @@ struct PolicyJSONReader {
         }
     }
 
-    private mutating func expectWord(_ word: String) throws(PolicyJSONSyntaxError) {
+    private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
         let utf8 = Array(word.utf8)
         guard bytes.count - index >= utf8.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
             throw error("unexpected character")
@@ -66,16 +67,16 @@ struct PolicyJSONReader {
         index += utf8.count
     }
 
-    private mutating func enter() throws(PolicyJSONSyntaxError) {
+    private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         if depth > Self.maximumDepth { throw error("nested too deeply") }
     }
 
-    private mutating func readObject() throws(PolicyJSONSyntaxError) -> PolicyJSON {
+    private mutating func readObject() throws(JSONSyntaxError) -> OrderedJSON {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [(key: String, value: PolicyJSON)] = []
+        var members: [(key: String, value: OrderedJSON)] = []
         var seen = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
@@ -108,11 +109,11 @@ struct PolicyJSONReader {
         }
     }
 
-    private mutating func readArray() throws(PolicyJSONSyntaxError) -> PolicyJSON {
+    private mutating func readArray() throws(JSONSyntaxError) -> OrderedJSON {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var elements: [PolicyJSON] = []
+        var elements: [OrderedJSON] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -133,9 +134,9 @@ struct PolicyJSONReader {
         }
     }
 
-    private mutating func readNumber() throws(PolicyJSONSyntaxError) -> String {
+    private mutating func readNumber() throws(JSONSyntaxError) -> String {
         let start = index
-        func digits(_ reader: inout PolicyJSONReader) -> Int {
+        func digits(_ reader: inout StrictJSONReader) -> Int {
             let from = reader.index
             while reader.index < reader.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(reader.bytes[reader.index]) {
                 reader.index += 1
@@ -158,7 +159,7 @@ struct PolicyJSONReader {
         return String(decoding: bytes[start..<index], as: UTF8.self)
     }
 
-    private mutating func readHex4() throws(PolicyJSONSyntaxError) -> UInt32 {
+    private mutating func readHex4() throws(JSONSyntaxError) -> UInt32 {
         guard bytes.count - index >= 4 else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -176,9 +177,21 @@ struct PolicyJSONReader {
         return value
     }
 
-    private mutating func readString() throws(PolicyJSONSyntaxError) -> String {
+    private mutating func readString() throws(JSONSyntaxError) -> String {
         index += 1
-        var out: [UInt8] = []
+        // Most strings hold no escape: validate their bytes where they are.
+        let start = index
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
+            index += 1
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            let end = index
+            index += 1
+            let string = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            guard let string else { throw error("invalid UTF-8 in string") }
+            return string
+        }
+        var out = Array(bytes[start..<index])
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]

@@ -1,19 +1,21 @@
-/// A JSON value as written, kept in document order.
+/// A JSON value as written, kept in document order: what ``StrictJSONReader`` produces.
 ///
-/// Policies are parsed with this small strict reader instead of `JSONSerialization` because IAM
-/// policies must reject repeated keys (`JSONSerialization` silently keeps the last one, so a
-/// second `"Effect"` could flip a Deny into an Allow) and because errors should point at a line
-/// and column.
-enum PolicyJSON: Sendable, Equatable {
-    case object([(key: String, value: PolicyJSON)])
-    case array([PolicyJSON])
+/// Policies are read into this form (member order for messages, numbers as written for
+/// conditions); tokens and provider documents are converted on to ``JSONValue``. Everything
+/// untrusted is read by the one strict reader instead of `JSONSerialization`/`JSONDecoder`:
+/// repeated keys must be rejected (`JSONSerialization` silently keeps the last one, so a second
+/// `"Effect"` could flip a Deny into an Allow, and a second `"sub"` could make two readers of one
+/// token disagree), and errors should point at a line and column.
+enum OrderedJSON: Sendable, Equatable {
+    case object([(key: String, value: OrderedJSON)])
+    case array([OrderedJSON])
     case string(String)
     /// The number exactly as written, so `"10"` and `10` compare the same way in conditions.
     case number(String)
     case bool(Bool)
     case null
 
-    static func == (lhs: PolicyJSON, rhs: PolicyJSON) -> Bool {
+    static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool {
         switch (lhs, rhs) {
         case (.object(let a), .object(let b)):
             return a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
