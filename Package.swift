@@ -108,6 +108,7 @@ let package = Package(
         .executableTarget(
             name: "PortcullisBareProxy",
             dependencies: [
+                "Shared",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import NIOPosix
+import Shared
 
 /// The stack floor for `bench/compare.py`: Hummingbird's low-level responder in front of
 /// AsyncHTTPClient, configured as S3Server's `s3` backend client is, forwarding each request
@@ -13,8 +14,9 @@ import NIOPosix
 /// Whatever this reaches is what S3Server could reach on the same libraries if its own work
 /// cost nothing; the gap between the two is ours, the gap to nginx is the stack's.
 /// `--static` answers every GET with 1 KiB from memory: Hummingbird alone, no upstream hop.
-/// Like S3Server, it runs Swift concurrency on NIO's event loops and keeps one HTTP client per
-/// loop, sending each request upstream from its client connection's loop.
+/// Like S3Server, and with the same code (`EventLoopExecutor`, `LoopLocalHTTPClients`), it runs
+/// Swift concurrency on NIO's event loops and sends each request upstream from its client
+/// connection's loop.
 @main
 struct BareProxy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,9 +31,9 @@ struct BareProxy: AsyncParsableCommand {
     @Option(help: "Upstream connections per host (S3Server's default for a backend).")
     var maxConnections = 64
 
-    /// As S3Server does (Shared's `EventLoopExecutor`): Swift concurrency on the event loops.
+    /// As S3Server does: Swift concurrency on the event loops.
     static func main() async {
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        EventLoopExecutor.install()
         await main(nil)
     }
 
@@ -45,28 +47,24 @@ struct BareProxy: AsyncParsableCommand {
         configuration.decompression = .disabled
         configuration.tracing.tracer = nil
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        // S3Server's `LoopLocalHTTPClients`: the connection limit shared out between the loops.
-        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, maxConnections / loops.count))
-        var clients: [ObjectIdentifier: HTTPClient] = [:]
-        for loop in loops { clients[ObjectIdentifier(loop)] = HTTPClient(eventLoopGroup: loop, configuration: configuration) }
+        configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        let clients = LoopLocalHTTPClients(
+            group: HTTPClient.defaultEventLoopGroup, configuration: configuration, maxConnections: maxConnections)
         let responder = Responder(clients: clients, upstream: upstream, isStatic: `static`)
         let server = Application(responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: port)))
         do {
             try await server.runService()
         } catch {
-            for client in clients.values { try? await client.shutdown() }
+            await clients.shutdown()
             throw error
         }
-        for client in clients.values { try await client.shutdown() }
+        await clients.shutdown()
     }
 }
 
 struct Responder: HTTPResponder {
     typealias Context = BasicRequestContext
-    /// One client per event loop, by the loop's identity.
-    let clients: [ObjectIdentifier: HTTPClient]
+    let clients: LoopLocalHTTPClients
     let upstream: String
     let isStatic: Bool
     static let kibibyte = ByteBuffer(repeating: UInt8(ascii: "a"), count: 1024)
@@ -86,7 +84,7 @@ struct Responder: HTTPResponder {
             outgoing.body = .stream(request.body, length: .known(length))
         }
         // The handler runs on its connection's loop (the event loops are the executor).
-        let client = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { clients[ObjectIdentifier($0)] } ?? clients.values.first!
+        let client = clients.client(on: nil)
         let answer = try await client.execute(outgoing, deadline: .now() + .hours(1))
         var headers = HTTPFields()
         for header in answer.headers where !Self.hopByHop.contains(header.name.lowercased()) {

@@ -3,7 +3,7 @@ import NIOCore
 import NIOPosix
 import Testing
 
-@testable import S3Server
+@testable import Shared
 
 @Suite struct LoopLocalHTTPClientsTests {
     /// Runs `body` with the clients over a two-loop group, and shuts both down after.

@@ -1,5 +1,5 @@
-import AsyncHTTPClient
-import NIOCore
+public import AsyncHTTPClient
+public import NIOCore
 import NIOPosix
 
 /// One AsyncHTTPClient per event loop, so that the upstream connection serving a request lives
@@ -15,14 +15,15 @@ import NIOPosix
 ///
 /// The configured connection limit is shared out: each loop's client gets `maxConnections /
 /// loops`, so the backend never sees more than `maxConnections` from us. A limit below the
-/// number of loops keeps one client over the whole group.
-struct LoopLocalHTTPClients: Sendable {
+/// number of loops keeps one client over the whole group. S3Server's `s3` backends use it, and
+/// so does the benchmark's bare proxy, so that the floor it measures places requests the same way.
+public struct LoopLocalHTTPClients: Sendable {
     private let clients: [ObjectIdentifier: HTTPClient]
     private let all: [HTTPClient]
     /// The connection limit each client was given.
-    let connectionsPerClient: Int
+    public let connectionsPerClient: Int
 
-    init(group: any EventLoopGroup, configuration: HTTPClient.Configuration, maxConnections: Int) {
+    public init(group: any EventLoopGroup, configuration: HTTPClient.Configuration, maxConnections: Int) {
         let loops = Array(group.makeIterator())
         guard loops.count > 1, maxConnections >= loops.count else {
             var configuration = configuration
@@ -46,16 +47,16 @@ struct LoopLocalHTTPClients: Sendable {
 
     /// The client whose connections run on `loop`; for a loop outside the group (or none), the
     /// client of the loop the caller runs on, else the first.
-    func client(on loop: (any EventLoop)?) -> HTTPClient {
+    public func client(on loop: (any EventLoop)?) -> HTTPClient {
         if let loop, let client = clients[ObjectIdentifier(loop)] { return client }
         if let current = MultiThreadedEventLoopGroup.currentEventLoop, let client = clients[ObjectIdentifier(current)] { return client }
         return all[0]
     }
 
     /// How many clients (and connection pools) there are.
-    var count: Int { all.count }
+    public var count: Int { all.count }
 
-    func shutdown() async {
+    public func shutdown() async {
         for client in all { try? await client.shutdown() }
     }
 }
